@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "operators/builtin.h"
+
+#include "operators/annotate/annotate_operator.h"
+#include "operators/formatters/formatters.h"
+#include "operators/output/output_operator.h"
+
+namespace ig {
+
+std::vector<std::unique_ptr<Operator>> builtin_operators() {
+    std::vector<std::unique_ptr<Operator>> ops;
+    ops.push_back(make_formatters_operator());
+    ops.push_back(make_annotate_operator()); // after the formatters: same stage, kept in order
+    ops.push_back(make_output_operator());
+    return ops;
+}
+
+} // namespace ig

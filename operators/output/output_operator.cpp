@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "operators/output/output_operator.h"
+
+#include "operators/output/encoders.h"
+#include "runtime/error.h"
+
+#include <map>
+#include <unistd.h>
+
+namespace ig {
+namespace {
+
+constexpr std::size_t kFlushBytes = 64 * 1024;
+
+class OutputOperator final : public Operator {
+public:
+    OutputOperator(std::FILE* out, std::FILE* err) : out_(out), err_(err) {}
+
+    std::string_view name() const override { return "output"; }
+    Stage stage() const override { return Stage::Sink; }
+    std::string_view description() const override { return "prints records"; }
+
+    std::vector<FlagSpec> flags() const override {
+        return {
+            {"output", "o", "Output mode: columns, json, jsonpretty, yaml, none", "columns"},
+            {"fields", "", "Columns to show: a,b,c replaces the defaults, +a,-b edits them", ""},
+        };
+    }
+
+    void configure(const FlagValues& values) override {
+        if (auto it = values.find("output"); it != values.end())
+            mode_ = it->second;
+        if (mode_ != "columns" && mode_ != "json" && mode_ != "jsonpretty" && mode_ != "yaml" &&
+            mode_ != "none")
+            throw Error("invalid value '" + mode_ +
+                        "' for --output: expected columns, json, jsonpretty, yaml or none");
+        if (auto it = values.find("fields"); it != values.end())
+            fields_ = it->second;
+    }
+
+    void init(GadgetContext& ctx) override {
+        if (mode_ == "none")
+            return;
+        bool tty = isatty(fileno(out_)) == 1;
+        for (const auto& ds : ctx.datasources()) {
+            std::unique_ptr<Encoder> enc;
+            if (mode_ == "columns")
+                enc = make_columns_encoder(ds, {fields_, tty});
+            else
+                enc = make_structured_encoder(ds,
+                                              mode_ == "json"         ? StructuredFormat::Json
+                                              : mode_ == "jsonpretty" ? StructuredFormat::JsonPretty
+                                                                      : StructuredFormat::Yaml,
+                                              fields_);
+            encoders_[&ds] = std::move(enc);
+        }
+    }
+
+    void start(GadgetContext&) override {
+        for (auto& [ds, enc] : encoders_)
+            enc->header(buffer_);
+        flush();
+    }
+
+    void stop() noexcept override { flush(); }
+
+    bool on_record(const Record& r) override {
+        auto it = encoders_.find(r.source);
+        if (it != encoders_.end()) {
+            it->second->encode(r, buffer_);
+            if (buffer_.size() >= kFlushBytes)
+                flush();
+        }
+        return true;
+    }
+
+    void on_lost(const DataSource& ds, std::uint64_t count) override {
+        flush();
+        std::fprintf(err_, "WARNING: %llu events of data source %s were lost (buffer full)\n",
+                     static_cast<unsigned long long>(count), ds.name.c_str());
+    }
+
+    void on_batch_end() override { flush(); }
+
+private:
+    void flush() noexcept {
+        if (!buffer_.empty()) {
+            std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+            std::fflush(out_);
+            buffer_.clear();
+        }
+    }
+
+    std::FILE* out_;
+    std::FILE* err_;
+    std::string mode_ = "columns";
+    std::string fields_;
+    std::map<const DataSource*, std::unique_ptr<Encoder>> encoders_;
+    std::string buffer_;
+};
+
+} // namespace
+
+std::unique_ptr<Operator> make_output_operator(std::FILE* out, std::FILE* err) {
+    return std::make_unique<OutputOperator>(out, err);
+}
+
+} // namespace ig

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+// libbpf's log routed through us: quiet by default, everything with --verbose, and the last
+// lines kept so a failed load can show the verifier's verdict instead of a wall of text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ig::bpf {
+
+void install_libbpf_logger(bool verbose);
+
+// Clears the captured lines (call before a step whose failure should be explained).
+void clear_captured_log();
+
+// The captured lines that explain a failure: the verifier's last lines and libbpf errors.
+std::vector<std::string> captured_log_summary(std::size_t max_lines = 8);
+
+} // namespace ig::bpf

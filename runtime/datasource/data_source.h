@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// A data source: a stream (tracer) or table (iterator, map iterator) of records sharing one
+// field table. Records are views over bytes produced by the BPF program.
+#pragma once
+
+#include "runtime/datasource/field.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ig {
+
+enum class DataSourceKind { Tracer, Iterator, MapIterator };
+
+struct DataSource {
+    std::string name;
+    DataSourceKind kind = DataSourceKind::Tracer;
+    std::string map_name;    // the ring buffer / perf array (tracers) or the map (map iterators)
+    std::string struct_name; // BTF struct of one record
+    std::uint32_t record_size = 0;
+    std::vector<Field> fields;
+    Annotations annotations;
+
+    std::optional<std::size_t> find(std::string_view field_name) const;
+    // Appends a field; returns its index. Field references stay valid only until the next add.
+    std::size_t add_field(Field f);
+    std::vector<std::size_t> children_of(int parent) const;
+};
+
+// One event or row: a view over record bytes, padded to the data source's record size.
+struct Record {
+    const DataSource* source = nullptr;
+    const std::uint8_t* data = nullptr;
+    std::size_t size = 0;
+};
+
+} // namespace ig

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// A gadget instance: the explicit load sequence open -> configure -> load -> attach, each step
+// failing with a message that says what, where and why.
+#pragma once
+
+#include "runtime/bpf/handles.h"
+#include "runtime/gadget/introspection.h"
+#include "runtime/gadget/package.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ig {
+
+class GadgetInstance {
+public:
+    // Opens the object (no kernel resources yet) and introspects it.
+    static std::unique_ptr<GadgetInstance> open(const GadgetPackage& package);
+
+    const GadgetPackage& package() const { return package_; }
+    const std::string& name() const { return name_; }
+    Introspection& introspection() { return introspection_; }
+    const Introspection& introspection() const { return introspection_; }
+    bpf_object* object() const { return object_.get(); }
+
+    // Parameters: defaults come from gadget.yaml, else the object's initial .rodata value.
+    const std::vector<ParamSpec>& params() const { return introspection_.params; }
+    void set_param(const std::string& key, const std::string& value);
+
+    // Writes `bytes` into a const volatile global of .rodata (operator settings such as
+    // gadget_filter_by_mntns). Returns false if the object has no such variable.
+    bool set_rodata_variable(const std::string& name, const void* bytes, std::size_t size);
+
+    // Verifies and loads every program into the kernel. Throws with the verifier's key lines.
+    void load();
+    // Attaches every program; throws naming the program, its section and the reason.
+    void attach();
+
+    // After load(): the fd of a map, or an error naming it.
+    int map_fd(const std::string& map_name) const;
+    // After load(): writes or deletes one map entry (sizes must match the map's); throws.
+    void update_map(const std::string& map_name, const void* key, const void* value);
+    void delete_map_entry(const std::string& map_name, const void* key);
+
+    std::size_t attached_links() const { return links_.size(); }
+
+private:
+    GadgetInstance(GadgetPackage package, bpf::ObjectPtr object);
+    bpf_map* rodata_map() const;
+
+    GadgetPackage package_;
+    std::string name_;
+    bpf::ObjectPtr object_;
+    Introspection introspection_;
+    std::map<std::string, std::string> param_values_; // key -> value given by the user
+    std::vector<bpf::LinkPtr> links_;
+    bool loaded_ = false;
+};
+
+} // namespace ig

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/gadget/introspection.h"
+
+#include "runtime/error.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <cstring>
+#include <map>
+
+namespace ig {
+namespace {
+
+constexpr std::string_view kTracerPrefix = "gadget_tracer_";
+constexpr std::string_view kMapTracerPrefix = "gadget_map_tracer_";
+constexpr std::string_view kParamPrefix = "gadget_param_";
+constexpr std::string_view kIterPrefix = "gadget_iter_";
+constexpr std::string_view kSnapshotterPrefix = "gadget_snapshotter_";
+constexpr std::string_view kMapIterPrefix = "gadget_mapiter_";
+constexpr std::string_view kSeparator = "___";
+
+std::vector<std::string> split(std::string_view s, std::string_view sep) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t pos = s.find(sep, start);
+        if (pos == std::string_view::npos) {
+            out.emplace_back(s.substr(start));
+            return out;
+        }
+        out.emplace_back(s.substr(start, pos - start));
+        start = pos + sep.size();
+    }
+}
+
+std::string type_name(const btf* b, const btf_type* t) {
+    const char* n = btf__name_by_offset(b, t->name_off);
+    return n ? n : "";
+}
+
+// Follows typedefs and qualifiers, collecting typedef names (outermost first).
+std::uint32_t resolve(const btf* b, std::uint32_t id, std::vector<std::string>* tags) {
+    for (int depth = 0; depth < 32; ++depth) {
+        const btf_type* t = btf__type_by_id(b, id);
+        if (!t)
+            return 0;
+        if (btf_is_typedef(t)) {
+            if (tags)
+                tags->push_back(type_name(b, t));
+        } else if (!btf_is_mod(t) && !btf_is_type_tag(t)) {
+            return id;
+        }
+        id = t->type;
+    }
+    return 0;
+}
+
+std::shared_ptr<EnumNames> enum_names_of(const btf* b, const btf_type* t) {
+    auto names = std::make_shared<EnumNames>();
+    names->is_signed = btf_kflag(t);
+    if (btf_is_enum(t)) {
+        const struct btf_enum* e = btf_enum(t);
+        for (std::uint16_t i = 0; i < btf_vlen(t); ++i)
+            names->values.emplace_back(names->is_signed ? e[i].val
+                                                        : static_cast<std::uint32_t>(e[i].val),
+                                       btf__name_by_offset(b, e[i].name_off));
+    } else {
+        const struct btf_enum64* e = btf_enum64(t);
+        for (std::uint16_t i = 0; i < btf_vlen(t); ++i)
+            names->values.emplace_back(static_cast<std::int64_t>(btf_enum64_value(&e[i])),
+                                       btf__name_by_offset(b, e[i].name_off));
+    }
+    return names;
+}
+
+// Sets type/size of `f` from a resolved scalar type; false if the type is not a scalar.
+bool scalar_type(const btf* b, const btf_type* t, Field& f) {
+    if (btf_is_int(t)) {
+        std::uint8_t enc = btf_int_encoding(t);
+        f.size = t->size;
+        if (enc & BTF_INT_BOOL)
+            f.type = FieldType::Bool;
+        else if (t->size > 8)
+            f.type = FieldType::Bytes;
+        else
+            f.type = (enc & BTF_INT_SIGNED) ? FieldType::Int : FieldType::Uint;
+        return true;
+    }
+    if (btf_is_any_enum(t)) {
+        f.type = FieldType::Enum;
+        f.size = t->size;
+        f.enum_names = enum_names_of(b, t);
+        return true;
+    }
+    if (btf_is_float(t)) {
+        f.type = FieldType::Float;
+        f.size = t->size;
+        return true;
+    }
+    if (btf_is_ptr(t)) {
+        f.type = FieldType::Uint;
+        f.size = 8;
+        return true;
+    }
+    return false;
+}
+
+class FieldBuilder {
+public:
+    explicit FieldBuilder(const btf* b) : btf_(b) {}
+
+    void add_members(std::uint32_t struct_id, const std::string& prefix, std::uint32_t base,
+                     int parent) {
+        const btf_type* t = btf__type_by_id(btf_, struct_id);
+        const btf_member* m = btf_members(t);
+        for (std::uint16_t i = 0; i < btf_vlen(t); ++i) {
+            std::string member = btf__name_by_offset(btf_, m[i].name_off);
+            // "__" marks padding and private members, as in Inspektor Gadget.
+            if (member.rfind("__", 0) == 0)
+                continue;
+            if (btf_member_bitfield_size(t, i) != 0)
+                continue; // bitfields have no byte offset to view; gadgets do not use them
+            std::uint32_t offset = base + btf_member_bit_offset(t, i) / 8;
+            if (member.empty()) {
+                // Anonymous struct/union: its members belong to this level.
+                std::uint32_t id = resolve(btf_, m[i].type, nullptr);
+                if (id && btf_is_composite(btf__type_by_id(btf_, id)))
+                    add_members(id, prefix, offset, parent);
+                continue;
+            }
+            add_member(m[i].type, prefix + member, member, offset, parent);
+        }
+    }
+
+    std::vector<Field> take() { return std::move(fields_); }
+
+private:
+    void add_member(std::uint32_t type_id, const std::string& name, const std::string& member,
+                    std::uint32_t offset, int parent) {
+        Field f;
+        f.name = name;
+        f.member = member;
+        f.offset = offset;
+        f.parent = parent;
+        std::uint32_t id = resolve(btf_, type_id, &f.tags);
+        const btf_type* t = btf__type_by_id(btf_, id);
+        if (!t)
+            return;
+        if (btf_is_struct(t)) {
+            f.tags.push_back(type_name(btf_, t));
+            f.type = FieldType::Struct;
+            f.size = t->size;
+            fields_.push_back(std::move(f));
+            int idx = static_cast<int>(fields_.size() - 1);
+            add_members(id, name + ".", offset, idx);
+            return;
+        }
+        if (btf_is_union(t)) {
+            // A union has no single meaning: keep its bytes; formatters interpret known ones.
+            f.tags.push_back(type_name(btf_, t));
+            f.type = FieldType::Bytes;
+            f.size = t->size;
+            fields_.push_back(std::move(f));
+            return;
+        }
+        if (btf_is_array(t)) {
+            const struct btf_array* arr = btf_array(t);
+            std::vector<std::string> elem_tags;
+            std::uint32_t elem_id = resolve(btf_, arr->type, &elem_tags);
+            const btf_type* et = btf__type_by_id(btf_, elem_id);
+            f.tags.insert(f.tags.end(), elem_tags.begin(), elem_tags.end());
+            Field elem;
+            if (!et || !scalar_type(btf_, et, elem))
+                return; // arrays of structs or arrays: not representable as one field
+            f.size = elem.size * arr->nelems;
+            if (elem.size == 1 && btf_is_int(et) && !(btf_int_encoding(et) & BTF_INT_BOOL)) {
+                f.type = FieldType::String;
+            } else {
+                f.type = FieldType::Array;
+                f.elem_type = elem.type;
+                f.elem_size = elem.size;
+                f.enum_names = elem.enum_names;
+            }
+            fields_.push_back(std::move(f));
+            return;
+        }
+        if (!scalar_type(btf_, t, f))
+            return;
+        fields_.push_back(std::move(f));
+    }
+
+    const btf* btf_;
+    std::vector<Field> fields_;
+};
+
+bool has_prefix(std::string_view s, std::string_view p) {
+    return s.substr(0, p.size()) == p;
+}
+
+ParamSpec param_from_var(const btf* b, const std::string& var, std::uint32_t type_id,
+                         std::uint32_t offset, std::uint32_t size) {
+    ParamSpec p;
+    p.var_name = var;
+    p.key = var;
+    p.rodata_offset = offset;
+    p.size = size;
+    std::uint32_t id = resolve(b, type_id, nullptr);
+    const btf_type* t = btf__type_by_id(b, id);
+    if (t && btf_is_int(t)) {
+        std::uint8_t enc = btf_int_encoding(t);
+        p.type = (enc & BTF_INT_BOOL)     ? ParamType::Bool
+                 : (enc & BTF_INT_SIGNED) ? ParamType::Int
+                                          : ParamType::Uint;
+        if (t->size > 8)
+            throw Error("parameter '" + var + "' has an integer type wider than 64 bits");
+    } else if (t && btf_is_any_enum(t)) {
+        p.type = btf_kflag(t) ? ParamType::Int : ParamType::Uint;
+    } else if (t && btf_is_array(t)) {
+        const btf_type* et = btf__type_by_id(b, resolve(b, btf_array(t)->type, nullptr));
+        if (!et || !btf_is_int(et) || et->size != 1)
+            throw Error("parameter '" + var + "' is an array of something other than char");
+        p.type = ParamType::String;
+    } else {
+        throw Error("parameter '" + var + "' has a type that cannot be set from a flag");
+    }
+    return p;
+}
+
+// Well-known filter parameters of the SDK's filter.h get short flags, as in Inspektor Gadget.
+struct WellKnown {
+    const char* key;
+    const char* description;
+};
+const WellKnown* well_known(const std::string& var) {
+    static const std::map<std::string, WellKnown> params = {
+        {"targ_pid", {"pid", "Show only events of this process id"}},
+        {"targ_tid", {"tid", "Show only events of this thread id"}},
+        {"targ_uid", {"uid", "Show only events of this user id"}},
+        {"targ_gid", {"gid", "Show only events of this group id"}},
+        {"targ_comm", {"comm", "Show only events of processes with this command name"}},
+    };
+    auto it = params.find(var);
+    return it == params.end() ? nullptr : &it->second;
+}
+
+} // namespace
+
+std::vector<Field> fields_from_btf_struct(const btf* b, const std::string& struct_name,
+                                          std::uint32_t* record_size) {
+    int id = btf__find_by_name_kind(b, struct_name.c_str(), BTF_KIND_STRUCT);
+    if (id < 0)
+        throw Error("struct " + struct_name + " not found in the object's BTF");
+    if (record_size)
+        *record_size = btf__type_by_id(b, id)->size;
+    FieldBuilder builder(b);
+    builder.add_members(static_cast<std::uint32_t>(id), "", 0, -1);
+    return builder.take();
+}
+
+Introspection introspect_object(bpf_object* obj) {
+    const btf* b = bpf_object__btf(obj);
+    if (!b)
+        throw Error("the BPF object has no BTF (build it with clang -g)");
+    Introspection out;
+    std::vector<std::string> param_vars;
+
+    std::uint32_t n = btf__type_cnt(b);
+    for (std::uint32_t id = 1; id < n; ++id) {
+        const btf_type* t = btf__type_by_id(b, id);
+        if (!btf_is_var(t))
+            continue;
+        std::string name = type_name(b, t);
+        if (has_prefix(name, kTracerPrefix)) {
+            auto parts = split(std::string_view(name).substr(kTracerPrefix.size()), kSeparator);
+            if (parts.size() != 3)
+                throw Error("malformed tracer marker '" + name + "'");
+            DataSource ds;
+            ds.name = parts[0];
+            ds.kind = DataSourceKind::Tracer;
+            ds.map_name = parts[1];
+            ds.struct_name = parts[2];
+            if (!bpf_object__find_map_by_name(obj, ds.map_name.c_str()))
+                throw Error("tracer '" + ds.name + "' reads map '" + ds.map_name +
+                            "', which the object does not define");
+            ds.fields = fields_from_btf_struct(b, ds.struct_name, &ds.record_size);
+            out.datasources.push_back(std::move(ds));
+        } else if (has_prefix(name, kMapTracerPrefix)) {
+            out.tracer_maps.push_back(name.substr(kMapTracerPrefix.size()));
+        } else if (has_prefix(name, kParamPrefix)) {
+            param_vars.push_back(name.substr(kParamPrefix.size()));
+        } else if (has_prefix(name, kIterPrefix) || has_prefix(name, kSnapshotterPrefix) ||
+                   has_prefix(name, kMapIterPrefix)) {
+            out.warnings.push_back("data source '" + name +
+                                   "' (iterator) is not supported by this version of ig");
+        }
+    }
+
+    if (!param_vars.empty()) {
+        int sec_id = btf__find_by_name_kind(b, ".rodata", BTF_KIND_DATASEC);
+        if (sec_id < 0)
+            throw Error("the object declares parameters but has no .rodata section");
+        const btf_type* sec = btf__type_by_id(b, sec_id);
+        const btf_var_secinfo* vs = btf_var_secinfos(sec);
+        for (const auto& var : param_vars) {
+            bool found = false;
+            for (std::uint16_t i = 0; i < btf_vlen(sec); ++i) {
+                const btf_type* vt = btf__type_by_id(b, vs[i].type);
+                if (type_name(b, vt) != var)
+                    continue;
+                ParamSpec p = param_from_var(b, var, vt->type, vs[i].offset, vs[i].size);
+                if (const WellKnown* wk = well_known(var)) {
+                    p.key = wk->key;
+                    p.description = wk->description;
+                }
+                out.params.push_back(std::move(p));
+                found = true;
+                break;
+            }
+            if (!found)
+                throw Error("parameter '" + var +
+                            "' is not a const volatile global in .rodata (GADGET_PARAM needs "
+                            "one)");
+        }
+    }
+    return out;
+}
+
+} // namespace ig

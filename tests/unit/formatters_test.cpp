@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "operators/formatters/formatters.h"
+
+#include <arpa/inet.h>
+#include <ctime>
+#include <gtest/gtest.h>
+
+namespace ig {
+namespace {
+
+TEST(Formatters, ErrnoNames) {
+    EXPECT_EQ(errno_name(0), "");
+    EXPECT_EQ(errno_name(111), "ECONNREFUSED");
+    EXPECT_EQ(errno_name(115), "EINPROGRESS");
+    EXPECT_EQ(errno_name(99999), "error#99999");
+}
+
+TEST(Formatters, IpAddresses) {
+    std::uint8_t a[16] = {};
+    inet_pton(AF_INET, "127.0.0.1", a);
+    EXPECT_EQ(format_ip(a, 4), "127.0.0.1");
+    inet_pton(AF_INET6, "::1", a);
+    EXPECT_EQ(format_ip(a, 6), "::1");
+    inet_pton(AF_INET6, "fe80::2000:bff:fe82:3ac", a);
+    EXPECT_EQ(format_ip(a, 6), "fe80::2000:bff:fe82:3ac");
+    EXPECT_EQ(format_ip(a, 0), "");
+}
+
+TEST(Formatters, BootTimestampsBecomeWallClock) {
+    timespec bt{};
+    clock_gettime(CLOCK_BOOTTIME, &bt);
+    std::uint64_t now_boot = static_cast<std::uint64_t>(bt.tv_sec) * 1000000000ULL + bt.tv_nsec;
+    std::string s = format_boot_timestamp(now_boot);
+    // 2026-11-23T01:29:40.573755919+00:00
+    ASSERT_EQ(s.size(), 35u) << s;
+    EXPECT_EQ(s[10], 'T');
+    EXPECT_EQ(s[19], '.');
+    EXPECT_EQ(s[32], ':');
+    char year[5] = {};
+    time_t t = time(nullptr);
+    tm local{};
+    localtime_r(&t, &local);
+    std::snprintf(year, sizeof year, "%04d", local.tm_year + 1900);
+    EXPECT_EQ(s.substr(0, 4), year);
+}
+
+} // namespace
+} // namespace ig

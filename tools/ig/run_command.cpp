@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tools/ig/run_command.h"
+
+#include "operators/builtin.h"
+#include "operators/instance_context.h"
+#include "operators/pipeline.h"
+#include "runtime/bpf/log.h"
+#include "runtime/error.h"
+#include "runtime/gadget/instance.h"
+#include "runtime/run/event_loop.h"
+#include "tools/ig/gadget_source.h"
+
+#include <chrono>
+#include <cxxopts.hpp>
+#include <iostream>
+#include <set>
+#include <unistd.h>
+
+namespace ig::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct RunFlags {
+    int timeout = 0;
+    bool verbose = false;
+    bool stats = false;
+    std::string pull = "missing";
+};
+
+// Flags of `ig run` itself that take a value, so the image argument can be found before the
+// gadget's own flags are known.
+const std::set<std::string> kValueFlags = {"-t",       "--timeout", "-o",
+                                           "--output", "--fields",  "--pull"};
+
+// The image is the first argument that is neither a flag nor a flag's value.
+std::optional<std::size_t> find_image_arg(const std::vector<std::string>& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--")
+            return i + 1 < args.size() ? std::optional(i + 1) : std::nullopt;
+        if (a.empty() || a[0] != '-')
+            return i;
+        if (kValueFlags.contains(a))
+            ++i;
+    }
+    return std::nullopt;
+}
+
+void add_run_flags(cxxopts::Options& opts) {
+    opts.add_options("Run")("h,help", "Show the flags of this gadget")(
+        "t,timeout", "Stop after N seconds (0: until Ctrl-C)",
+        cxxopts::value<int>()->default_value("0"))("v,verbose", "Show libbpf's log",
+                                                   cxxopts::value<bool>()->default_value("false"))(
+        "stats", "Print counts of delivered and lost events on exit, as JSON on stderr",
+        cxxopts::value<bool>()->default_value("false"))(
+        "pull", "Pull policy for images: always, missing, never",
+        cxxopts::value<std::string>()->default_value("missing"));
+}
+
+void add_operator_flags(cxxopts::Options& opts, const Pipeline& pipeline,
+                        std::set<std::string>& taken) {
+    for (const auto& op : pipeline.operators()) {
+        for (const auto& f : op->flags()) {
+            if (!taken.insert(f.name).second)
+                throw Error("flag --" + f.name + " of operator " + std::string(op->name()) +
+                            " is already defined");
+            std::string spec = f.short_name.empty() ? f.name : f.short_name + "," + f.name;
+            auto value = f.is_bool ? cxxopts::value<bool>()->implicit_value("true")
+                                   : cxxopts::value<std::string>();
+            value->default_value(f.default_value.empty() && f.is_bool ? "false" : f.default_value);
+            opts.add_options(std::string(op->name()))(spec, f.description, value);
+        }
+    }
+}
+
+void add_param_flags(cxxopts::Options& opts, const GadgetInstance& inst,
+                     std::set<std::string>& taken) {
+    for (const auto& p : inst.params()) {
+        if (!taken.insert(p.key).second)
+            throw Error("parameter --" + p.key + " of gadget " + inst.name() +
+                        " clashes with a flag of ig");
+        std::string desc = p.description.empty() ? p.var_name : p.description;
+        std::shared_ptr<cxxopts::Value> value;
+        if (p.type == ParamType::Bool)
+            value = cxxopts::value<std::string>()->implicit_value("true");
+        else
+            value = cxxopts::value<std::string>();
+        value->default_value(p.default_value);
+        opts.add_options("Gadget")(p.key, desc, value);
+    }
+}
+
+} // namespace
+
+int run_command(const std::vector<std::string>& args) {
+    auto t_start = Clock::now();
+    auto image_idx = find_image_arg(args);
+    if (!image_idx) {
+        bool help = std::find(args.begin(), args.end(), "--help") != args.end() ||
+                    std::find(args.begin(), args.end(), "-h") != args.end();
+        std::fputs("Usage: ig run IMAGE|DIR [flags]\n"
+                   "  IMAGE is a gadget image reference (trace_tcp, "
+                   "ghcr.io/org/gadget:tag, …@sha256:…) or a directory with gadget.yaml and "
+                   "program.bpf.o.\n"
+                   "  ig run IMAGE --help lists the flags of that gadget.\n",
+                   help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    const std::string image = args[*image_idx];
+
+    // Phase 1: our own flags, leniently, to know the pull policy and verbosity before the gadget
+    // (and so its flags) is known.
+    RunFlags early;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-v" || args[i] == "--verbose")
+            early.verbose = true;
+        else if (args[i] == "--pull" && i + 1 < args.size())
+            early.pull = args[i + 1];
+        else if (args[i].rfind("--pull=", 0) == 0)
+            early.pull = args[i].substr(7);
+    }
+    bpf::install_libbpf_logger(early.verbose);
+
+    GadgetPackage package = obtain_gadget(image, {early.pull});
+    auto instance = GadgetInstance::open(package);
+    for (const auto& w : instance->introspection().warnings)
+        std::fprintf(stderr, "WARNING: %s\n", w.c_str());
+
+    Pipeline pipeline(builtin_operators());
+
+    // Phase 2: every flag, now that the gadget's parameters are known.
+    cxxopts::Options opts("ig run " + image, instance->package().metadata.description);
+    opts.custom_help("[flags]");
+    opts.positional_help("");
+    std::set<std::string> taken = {"help", "timeout", "verbose", "stats", "pull"};
+    add_run_flags(opts);
+    add_operator_flags(opts, pipeline, taken);
+    add_param_flags(opts, *instance, taken);
+
+    std::vector<std::string> flag_args;
+    for (std::size_t i = 0; i < args.size(); ++i)
+        if (i != *image_idx)
+            flag_args.push_back(args[i]);
+    std::vector<char*> argv;
+    std::string prog = "ig run";
+    argv.push_back(prog.data());
+    for (auto& a : flag_args)
+        argv.push_back(a.data());
+
+    cxxopts::ParseResult parsed;
+    try {
+        parsed = opts.parse(static_cast<int>(argv.size()), argv.data());
+    } catch (const cxxopts::exceptions::exception& e) {
+        throw Error(std::string(e.what()) + " (see ig run " + image + " --help)");
+    }
+    if (!parsed.unmatched().empty())
+        throw Error("unexpected argument '" + parsed.unmatched().front() + "'");
+    if (parsed.count("help")) {
+        std::cout << opts.help({"Gadget", "Run", "output"});
+        return 0;
+    }
+    RunFlags flags;
+    flags.timeout = parsed["timeout"].as<int>();
+    if (flags.timeout < 0)
+        throw Error("invalid value for --timeout: must be 0 or more seconds");
+    flags.stats = parsed["stats"].as<bool>();
+
+    for (const auto& op : pipeline.operators()) {
+        FlagValues values;
+        for (const auto& f : op->flags())
+            if (parsed.count(f.name) || !f.default_value.empty())
+                values[f.name] = f.is_bool ? (parsed[f.name].as<bool>() ? "true" : "false")
+                                           : parsed[f.name].as<std::string>();
+        op->configure(values);
+    }
+    for (const auto& p : instance->params())
+        if (parsed.count(p.key))
+            instance->set_param(p.key, parsed[p.key].as<std::string>());
+
+    InstanceContext ctx(*instance);
+    pipeline.init(ctx);
+    pipeline.pre_load(ctx);
+    configure_ring_buffer_batching(*instance);
+    try {
+        instance->load();
+    } catch (const Error& e) {
+        if (geteuid() != 0)
+            throw Error(std::string(e.what()) + " (ig run needs root)");
+        throw;
+    }
+    pipeline.post_load(ctx);
+    EventLoop loop(*instance, ctx.datasources(), pipeline);
+    instance->attach();
+    auto attached_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
+    pipeline.start(ctx);
+
+    RunOptions run_opts;
+    run_opts.timeout = std::chrono::seconds(flags.timeout);
+    RunStats stats = loop.run(run_opts);
+    pipeline.stop();
+
+    if (stats.lost > 0)
+        std::fprintf(stderr, "WARNING: %llu events were lost in total (%llu delivered)\n",
+                     static_cast<unsigned long long>(stats.lost),
+                     static_cast<unsigned long long>(stats.records));
+    if (flags.stats)
+        std::fprintf(stderr,
+                     "{\"stats\":{\"records\":%llu,\"lost\":%llu,\"start_to_attached_ms\":%.1f}}\n",
+                     static_cast<unsigned long long>(stats.records),
+                     static_cast<unsigned long long>(stats.lost), attached_ms);
+    return 0;
+}
+
+} // namespace ig::cli
