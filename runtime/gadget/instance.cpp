@@ -47,6 +47,7 @@ std::unique_ptr<GadgetInstance> GadgetInstance::open(const GadgetPackage& packag
     } catch (const Error& e) {
         throw Error(package.origin + ": " + e.what());
     }
+    inst->use_perf_buffers_if_needed();
     // gadget.yaml describes params; a description of a param the object lacks is an error, since
     // the flag it documents would silently do nothing.
     for (const auto& [var, md] : package.metadata.ebpf_params) {
@@ -90,6 +91,27 @@ std::unique_ptr<GadgetInstance> GadgetInstance::open(const GadgetPackage& packag
                 throw Error(package.origin + ": two parameters use the flag --" +
                             inst->introspection_.params[i].key);
     return inst;
+}
+
+void GadgetInstance::use_perf_buffers_if_needed() {
+    // Kernels before 5.8 have no ring buffers: the SDK's helpers then fall back to
+    // bpf_perf_event_output, and the tracer maps must become perf event arrays.
+    if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) > 0)
+        return;
+    for (const auto& name : introspection_.tracer_maps) {
+        bpf_map* map = bpf_object__find_map_by_name(object_.get(), name.c_str());
+        if (!map || bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF)
+            continue;
+        int err = bpf_map__set_type(map, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+        if (!err)
+            err = bpf_map__set_key_size(map, sizeof(std::uint32_t));
+        if (!err)
+            err = bpf_map__set_value_size(map, sizeof(std::uint32_t));
+        if (!err)
+            err = bpf_map__set_max_entries(map, 0); // libbpf sizes it to the number of CPUs
+        if (err)
+            throw Error(errno_message("turning ring buffer " + name + " into a perf buffer", err));
+    }
 }
 
 bpf_map* GadgetInstance::rodata_map() const {

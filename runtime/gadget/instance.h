@@ -49,6 +49,7 @@ public:
 private:
     GadgetInstance(GadgetPackage package, bpf::ObjectPtr object);
     bpf_map* rodata_map() const;
+    void use_perf_buffers_if_needed();
 
     GadgetPackage package_;
     std::string name_;

@@ -131,11 +131,15 @@ TEST_F(OutputTest, UnknownFieldIsAClearError) {
 TEST_F(OutputTest, TruncatesOnlyWhenAsked) {
     auto b = sample();
     b.set_bytes("name", "abcdefghijk", 12);
+    ctx_->datasources()[0].fields[*ds().find("name")].annotations["columns.width"] = "6";
     auto trunc = make_columns_encoder(ds(), {"name,s8", true});
     auto full = make_columns_encoder(ds(), {"name,s8", false});
-    // name has the default width 16: not truncated. Narrow it to check the ellipsis.
-    EXPECT_NE(encode(*full, b.record()).find("abcdefghijk"), std::string::npos);
-    EXPECT_NE(encode(*trunc, b.record()).find("abcdefghijk"), std::string::npos);
+    EXPECT_EQ(encode(*full, b.record()).substr(0, 11), "abcdefghijk");
+    EXPECT_EQ(encode(*trunc, b.record()).substr(0, 9), "abcde\u2026 ") << "5 chars + ellipsis";
+
+    ctx_->datasources()[0].fields[*ds().find("name")].annotations["columns.ellipsis"] = "middle";
+    auto middle = make_columns_encoder(ds(), {"name,s8", true});
+    EXPECT_EQ(encode(*middle, b.record()).substr(0, 9), "abc\u2026jk ");
 }
 
 TEST_F(OutputTest, YamlIsOneDocumentPerRecord) {
