@@ -72,7 +72,7 @@ void configure_ring_buffer_batching(GadgetInstance& instance) {
     }
     if (smallest == 0)
         return;
-    std::uint32_t threshold = std::max<std::uint32_t>(4096, smallest / 8);
+    std::uint32_t threshold = smallest / 8;
     instance.set_rodata_variable("gadget_ringbuf_wakeup_bytes", &threshold, sizeof threshold);
 }
 
