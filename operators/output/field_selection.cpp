@@ -18,7 +18,11 @@ std::vector<std::size_t> display_order(const DataSource& ds) {
                 self(self, j);
     };
     for (std::size_t i = 0; i < ds.fields.size(); ++i)
-        if (!ds.fields[i].derived || ds.fields[i].display_after < 0)
+        if (ds.fields[i].display_first)
+            emit_with_siblings(emit_with_siblings, i);
+    for (std::size_t i = 0; i < ds.fields.size(); ++i)
+        if (!ds.fields[i].display_first &&
+            (!ds.fields[i].derived || ds.fields[i].display_after < 0))
             emit_with_siblings(emit_with_siblings, i);
     return order;
 }

@@ -59,6 +59,8 @@ struct Field {
     bool derived = false;
     // Where a derived field is shown: right after this field (its raw sibling), or at the end.
     int display_after = -1;
+    // Shown before every other field (container and pod names lead, as in Inspektor Gadget).
+    bool display_first = false;
 
     bool has_tag(std::string_view tag) const;
     std::string annotation(const std::string& key, const std::string& fallback = "") const;
