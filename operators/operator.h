@@ -69,6 +69,8 @@ public:
 
     // Per record: return false to drop it (later operators do not see it).
     virtual bool on_record(const Record&) { return true; }
+    // Per table of an array data source: may filter, reorder or truncate `records`.
+    virtual void on_array(const DataSource&, std::vector<Record>&) {}
     virtual void on_lost(const DataSource&, std::uint64_t) {}
     virtual void on_batch_end() {}
 };

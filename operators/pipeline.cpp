@@ -51,6 +51,11 @@ void Pipeline::on_record(const Record& record) {
             return;
 }
 
+void Pipeline::on_array(const DataSource& source, std::vector<Record>& records) {
+    for (auto& op : operators_)
+        op->on_array(source, records);
+}
+
 void Pipeline::on_lost(const DataSource& source, std::uint64_t count) {
     for (auto& op : operators_)
         op->on_lost(source, count);

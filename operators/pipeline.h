@@ -25,6 +25,7 @@ public:
     void stop() noexcept;
 
     void on_record(const Record& record) override;
+    void on_array(const DataSource& source, std::vector<Record>& records) override;
     void on_lost(const DataSource& source, std::uint64_t count) override;
     void on_batch_end() override;
 

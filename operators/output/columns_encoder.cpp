@@ -41,7 +41,11 @@ struct Column {
 
 class ColumnsEncoder final : public Encoder {
 public:
-    ColumnsEncoder(const DataSource& ds, const ColumnsOptions& opts) : truncate_(opts.truncate) {
+    ColumnsEncoder(const DataSource& ds, const ColumnsOptions& opts)
+        : truncate_(opts.truncate),
+          // Top-like tables redraw in place on a terminal; in a pipe they are appended.
+          redraw_(opts.truncate && ds.annotations.count("cli.clear-screen-before") &&
+                  ds.annotations.at("cli.clear-screen-before") == "true") {
         for (std::size_t idx : select_columns(ds, opts.fields)) {
             const Field& f = ds.fields[idx];
             Column c{&f, 0, f.annotation("columns.alignment") == "right", Ellipsis::End};
@@ -75,6 +79,19 @@ public:
         }
         out += '\n';
     }
+
+    void encode_array(const std::vector<Record>& records, std::string& out) override {
+        if (redraw_) {
+            out += "\033[H\033[2J";
+            header(out);
+        }
+        for (const auto& r : records)
+            encode(r, out);
+        if (!redraw_ && !records.empty())
+            out += '\n'; // tables of successive intervals stay apart in a log
+    }
+
+    bool repeats_header() const override { return redraw_; }
 
 private:
     void put(std::string& out, std::string_view v, const Column& c, bool last) {
@@ -112,6 +129,7 @@ private:
 
     std::vector<Column> columns_;
     bool truncate_;
+    bool redraw_;
     std::string value_;
 };
 

@@ -15,7 +15,11 @@ class Encoder {
 public:
     virtual ~Encoder() = default;
     virtual void header(std::string&) {}
+    // True if each table prints its own header (a table redrawn in place).
+    virtual bool repeats_header() const { return false; }
     virtual void encode(const Record& record, std::string& out) = 0;
+    // A whole table (array data sources): JSON prints one array, columns one block of rows.
+    virtual void encode_array(const std::vector<Record>& records, std::string& out) = 0;
 };
 
 enum class Ellipsis { None, Start, Middle, End };

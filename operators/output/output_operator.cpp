@@ -5,6 +5,7 @@
 #include "runtime/error.h"
 
 #include <map>
+#include <set>
 #include <unistd.h>
 
 namespace ig {
@@ -43,6 +44,8 @@ public:
             return;
         bool tty = isatty(fileno(out_)) == 1;
         for (const auto& ds : ctx.datasources()) {
+            if (!ds.enabled)
+                continue;
             std::unique_ptr<Encoder> enc;
             if (mode_ == "columns")
                 enc = make_columns_encoder(ds, {fields_, tty});
@@ -57,8 +60,11 @@ public:
     }
 
     void start(GadgetContext&) override {
-        for (auto& [ds, enc] : encoders_)
-            enc->header(buffer_);
+        // One data source: its header right away, as users expect. Several: each header just
+        // before that source's first output, so headers sit on top of their rows.
+        if (encoders_.size() == 1)
+            for (auto& [ds, enc] : encoders_)
+                header_once(*ds, *enc);
         flush();
     }
 
@@ -67,11 +73,21 @@ public:
     bool on_record(const Record& r) override {
         auto it = encoders_.find(r.source);
         if (it != encoders_.end()) {
+            header_once(*r.source, *it->second);
             it->second->encode(r, buffer_);
             if (buffer_.size() >= kFlushBytes)
                 flush();
         }
         return true;
+    }
+
+    void on_array(const DataSource& ds, std::vector<Record>& records) override {
+        auto it = encoders_.find(&ds);
+        if (it != encoders_.end()) {
+            header_once(ds, *it->second);
+            it->second->encode_array(records, buffer_);
+        }
+        flush();
     }
 
     void on_lost(const DataSource& ds, std::uint64_t count) override {
@@ -83,6 +99,11 @@ public:
     void on_batch_end() override { flush(); }
 
 private:
+    void header_once(const DataSource& ds, Encoder& enc) {
+        if (!enc.repeats_header() && headed_.insert(&ds).second)
+            enc.header(buffer_);
+    }
+
     void flush() noexcept {
         if (!buffer_.empty()) {
             std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
@@ -97,6 +118,7 @@ private:
     std::string fields_;
     std::map<const DataSource*, std::unique_ptr<Encoder>> encoders_;
     std::string buffer_;
+    std::set<const DataSource*> headed_;
 };
 
 } // namespace

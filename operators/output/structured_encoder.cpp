@@ -45,6 +45,37 @@ public:
         }
     }
 
+    void encode_array(const std::vector<Record>& records, std::string& out) override {
+        switch (format_) {
+        case StructuredFormat::Json:
+        case StructuredFormat::JsonPretty: {
+            bool pretty = format_ == StructuredFormat::JsonPretty;
+            out += '[';
+            for (std::size_t i = 0; i < records.size(); ++i) {
+                if (i)
+                    out += ',';
+                if (pretty)
+                    out += "\n  ";
+                object(records[i], roots_, out, pretty ? 1 : -1);
+            }
+            if (pretty && !records.empty())
+                out += '\n';
+            out += "]\n";
+            break;
+        }
+        case StructuredFormat::Yaml:
+            out += "---\n";
+            if (records.empty())
+                out += "[]\n";
+            for (const auto& r : records) {
+                std::size_t mark = out.size();
+                yaml(r, roots_, out, 1);
+                out[mark] = '-'; // "  key: v" -> "- key: v": a sequence of mappings
+            }
+            break;
+        }
+    }
+
 private:
     std::vector<Node> build(const DataSource& ds, const std::vector<std::size_t>& order, int parent,
                             const std::set<std::size_t>& wanted, bool all) {

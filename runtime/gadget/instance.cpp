@@ -212,7 +212,15 @@ void GadgetInstance::attach() {
                         join_log_lines(bpf::captured_log_summary(2)));
         }
         links_.emplace_back(link);
+        links_by_program_[bpf_program__name(prog)] = link;
     }
+}
+
+int GadgetInstance::link_fd(const std::string& program_name) const {
+    auto it = links_by_program_.find(program_name);
+    if (it == links_by_program_.end())
+        throw Error("program " + program_name + " of gadget " + name_ + " is not attached");
+    return bpf_link__fd(it->second);
 }
 
 int GadgetInstance::map_fd(const std::string& map_name) const {

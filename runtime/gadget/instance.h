@@ -45,6 +45,8 @@ public:
     void delete_map_entry(const std::string& map_name, const void* key);
 
     std::size_t attached_links() const { return links_.size(); }
+    // After attach(): the link of an attached program (iterators are read through it).
+    int link_fd(const std::string& program_name) const;
 
 private:
     GadgetInstance(GadgetPackage package, bpf::ObjectPtr object);
@@ -57,6 +59,7 @@ private:
     Introspection introspection_;
     std::map<std::string, std::string> param_values_; // key -> value given by the user
     std::vector<bpf::LinkPtr> links_;
+    std::map<std::string, bpf_link*> links_by_program_; // views into links_
     bool loaded_ = false;
 };
 

@@ -134,6 +134,12 @@ public:
 
     std::vector<Field> take() { return std::move(fields_); }
 
+    // A single named field of any type (a scalar map key or value).
+    std::vector<Field> single(std::uint32_t type_id, const std::string& name) {
+        add_member(type_id, name, name, 0, -1);
+        return take();
+    }
+
 private:
     void add_member(std::uint32_t type_id, const std::string& name, const std::string& member,
                     std::uint32_t offset, int parent) {
@@ -217,9 +223,15 @@ ParamSpec param_from_var(const btf* b, const std::string& var, std::uint32_t typ
         p.type = btf_kflag(t) ? ParamType::Int : ParamType::Uint;
     } else if (t && btf_is_array(t)) {
         const btf_type* et = btf__type_by_id(b, resolve(b, btf_array(t)->type, nullptr));
-        if (!et || !btf_is_int(et) || et->size != 1)
-            throw Error("parameter '" + var + "' is an array of something other than char");
-        p.type = ParamType::String;
+        if (!et || !btf_is_int(et) || et->size > 8 || (btf_int_encoding(et) & BTF_INT_BOOL))
+            throw Error("parameter '" + var + "' is an array of something other than integers");
+        if (et->size == 1) {
+            p.type = ParamType::String; // char[N]
+        } else {
+            p.type =
+                (btf_int_encoding(et) & BTF_INT_SIGNED) ? ParamType::IntList : ParamType::UintList;
+            p.elem_size = et->size;
+        }
     } else {
         throw Error("parameter '" + var + "' has a type that cannot be set from a flag");
     }
@@ -241,6 +253,61 @@ const WellKnown* well_known(const std::string& var) {
     };
     auto it = params.find(var);
     return it == params.end() ? nullptr : &it->second;
+}
+
+// Fields of one side (key or value) of a map: a struct's members, or one field for a scalar.
+void add_map_side(const btf* b, std::uint32_t type_id, const std::string& scalar_name,
+                  std::uint32_t offset, DataSource& ds, const std::string& role) {
+    std::uint32_t id = resolve(b, type_id, nullptr);
+    const btf_type* t = btf__type_by_id(b, id);
+    std::vector<Field> fields;
+    if (t && btf_is_struct(t)) {
+        FieldBuilder builder(b);
+        builder.add_members(id, "", 0, -1);
+        fields = builder.take();
+    } else {
+        FieldBuilder builder(b);
+        fields = builder.single(type_id, scalar_name);
+    }
+    int base = static_cast<int>(ds.fields.size());
+    for (auto& f : fields) {
+        f.offset += offset;
+        if (f.parent >= 0)
+            f.parent += base;
+        f.annotations["role"] = role;
+        ds.fields.push_back(std::move(f));
+    }
+}
+
+DataSource map_iterator_source(bpf_object* obj, const btf* b, const std::string& name,
+                               const std::string& map_name) {
+    bpf_map* map = bpf_object__find_map_by_name(obj, map_name.c_str());
+    if (!map)
+        throw Error("map iterator '" + name + "' reads map '" + map_name +
+                    "', which the object does not define");
+    switch (bpf_map__type(map)) {
+    case BPF_MAP_TYPE_HASH:
+    case BPF_MAP_TYPE_LRU_HASH:
+    case BPF_MAP_TYPE_ARRAY:
+        break;
+    default:
+        throw Error("map iterator '" + name + "': map '" + map_name +
+                    "' is not a hash or array map");
+    }
+    if (!bpf_map__btf_key_type_id(map) || !bpf_map__btf_value_type_id(map))
+        throw Error("map iterator '" + name + "': map '" + map_name +
+                    "' has no BTF key/value types (declare it with __type(key, …))");
+    DataSource ds;
+    ds.name = name;
+    ds.kind = DataSourceKind::MapIterator;
+    ds.map_name = map_name;
+    ds.key_size = bpf_map__key_size(map);
+    ds.value_size = bpf_map__value_size(map);
+    ds.value_offset = (ds.key_size + 7) & ~7u;
+    ds.record_size = ds.value_offset + ds.value_size;
+    add_map_side(b, bpf_map__btf_key_type_id(map), "key", 0, ds, "key");
+    add_map_side(b, bpf_map__btf_value_type_id(map), "value", ds.value_offset, ds, "value");
+    return ds;
 }
 
 } // namespace
@@ -288,10 +355,33 @@ Introspection introspect_object(bpf_object* obj) {
             out.tracer_maps.push_back(name.substr(kMapTracerPrefix.size()));
         } else if (has_prefix(name, kParamPrefix)) {
             param_vars.push_back(name.substr(kParamPrefix.size()));
-        } else if (has_prefix(name, kIterPrefix) || has_prefix(name, kSnapshotterPrefix) ||
-                   has_prefix(name, kMapIterPrefix)) {
-            out.warnings.push_back("data source '" + name +
-                                   "' (iterator) is not supported by this version of ig");
+        } else if (has_prefix(name, kIterPrefix) || has_prefix(name, kSnapshotterPrefix)) {
+            std::string_view rest = std::string_view(name).substr(
+                has_prefix(name, kIterPrefix) ? kIterPrefix.size() : kSnapshotterPrefix.size());
+            auto parts = split(rest, kSeparator);
+            if (parts.size() < 3)
+                throw Error("malformed iterator marker '" + name + "'");
+            DataSource ds;
+            ds.name = parts[0];
+            ds.kind = DataSourceKind::Iterator;
+            ds.struct_name = parts[1];
+            ds.programs.assign(parts.begin() + 2, parts.end());
+            for (const auto& prog : ds.programs) {
+                bpf_program* p = bpf_object__find_program_by_name(obj, prog.c_str());
+                if (!p)
+                    throw Error("iterator '" + ds.name + "' names program '" + prog +
+                                "', which the object does not define");
+                if (std::string_view(bpf_program__section_name(p)).substr(0, 5) != "iter/")
+                    throw Error("iterator '" + ds.name + "' names program '" + prog +
+                                "', which is not an iter/ program");
+            }
+            ds.fields = fields_from_btf_struct(b, ds.struct_name, &ds.record_size);
+            out.datasources.push_back(std::move(ds));
+        } else if (has_prefix(name, kMapIterPrefix)) {
+            auto parts = split(std::string_view(name).substr(kMapIterPrefix.size()), kSeparator);
+            if (parts.size() != 2)
+                throw Error("malformed map iterator marker '" + name + "'");
+            out.datasources.push_back(map_iterator_source(obj, b, parts[0], parts[1]));
         }
     }
 

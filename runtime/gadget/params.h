@@ -9,7 +9,8 @@
 
 namespace ig {
 
-enum class ParamType { Bool, Int, Uint, String };
+// IntList/UintList: arrays of integers, given as "80,443"; unused elements are zero.
+enum class ParamType { Bool, Int, Uint, String, IntList, UintList };
 
 struct ParamSpec {
     std::string var_name; // the BPF global, e.g. accept_only
@@ -18,6 +19,7 @@ struct ParamSpec {
     std::string default_value; // as text, from gadget.yaml or the object's initial value
     ParamType type = ParamType::Bool;
     std::uint32_t size = 0;          // bytes in .rodata
+    std::uint32_t elem_size = 0;     // for lists: bytes per element
     std::uint32_t rodata_offset = 0; // offset in the .rodata section
     std::vector<std::string> possible_values;
 };

@@ -2,6 +2,7 @@
 #include "runtime/run/event_loop.h"
 
 #include "runtime/error.h"
+#include "runtime/run/table_reader.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -78,9 +79,9 @@ void configure_ring_buffer_batching(GadgetInstance& instance) {
 
 EventLoop::EventLoop(GadgetInstance& instance, std::vector<DataSource>& sources,
                      RecordHandler& handler)
-    : instance_(instance), handler_(handler) {
+    : instance_(instance), sources_(sources), handler_(handler) {
     for (const auto& ds : sources) {
-        if (ds.kind != DataSourceKind::Tracer)
+        if (ds.kind != DataSourceKind::Tracer || !ds.enabled)
             continue;
         auto* reader = new Reader;
         readers_.push_back(reader);
@@ -151,6 +152,23 @@ void EventLoop::check_lost(bool) {
     }
 }
 
+void EventLoop::fetch_tables(DataSourceKind kind, bool final_fetch) {
+    Table table;
+    for (const auto& ds : sources_) {
+        if (ds.kind != kind || !ds.enabled)
+            continue;
+        if (final_fetch && ds.annotations.count("ebpf.map.flush-on-stop") == 0)
+            continue;
+        if (kind == DataSourceKind::Iterator)
+            read_iterator(instance_, ds, table);
+        else
+            read_map(instance_, ds, true, table);
+        stats_.records += table.records.size();
+        handler_.on_array(ds, table.records);
+    }
+    handler_.on_batch_end();
+}
+
 RunStats EventLoop::run(const RunOptions& options) {
     sigset_t mask, old_mask;
     sigemptyset(&mask);
@@ -176,7 +194,7 @@ RunStats EventLoop::run(const RunOptions& options) {
         if (epoll_ctl(ep.get(), EPOLL_CTL_ADD, fd, &ev) != 0)
             throw Error(errno_message("epoll_ctl", errno));
     };
-    constexpr std::uint64_t kSignal = 1, kTimeout = 2, kEvents = 3;
+    constexpr std::uint64_t kSignal = 1, kTimeout = 2, kEvents = 3, kInterval = 4;
     add(sig_fd.get(), kSignal);
     for (auto* r : readers_)
         add(r->ring ? ring_buffer__epoll_fd(r->ring) : perf_buffer__epoll_fd(r->perf), kEvents);
@@ -189,6 +207,29 @@ RunStats EventLoop::run(const RunOptions& options) {
         its.it_value.tv_nsec = (options.timeout.count() % 1000) * 1000000;
         timerfd_settime(timer.get(), 0, &its, nullptr);
         add(timer.get(), kTimeout);
+    }
+
+    bool has_stream = !readers_.empty();
+    bool has_maps = false;
+    for (const auto& ds : sources_)
+        has_maps |= ds.enabled && ds.kind == DataSourceKind::MapIterator;
+
+    // Snapshots are taken once, at start; a gadget made only of them is done after that.
+    fetch_tables(DataSourceKind::Iterator, false);
+    if (!has_stream && !has_maps)
+        return stats_;
+
+    bpf::Fd interval_timer;
+    if (has_maps) {
+        interval_timer = bpf::Fd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+        if (!interval_timer)
+            throw Error(errno_message("timerfd_create", errno));
+        itimerspec its{};
+        auto ms = std::max<long long>(options.interval.count(), 1);
+        its.it_value.tv_sec = its.it_interval.tv_sec = ms / 1000;
+        its.it_value.tv_nsec = its.it_interval.tv_nsec = (ms % 1000) * 1000000;
+        timerfd_settime(interval_timer.get(), 0, &its, nullptr);
+        add(interval_timer.get(), kInterval);
     }
 
     using clock = std::chrono::steady_clock;
@@ -211,6 +252,10 @@ RunStats EventLoop::run(const RunOptions& options) {
                 stop = true;
             } else if (evs[i].data.u64 == kTimeout) {
                 stop = true;
+            } else if (evs[i].data.u64 == kInterval) {
+                std::uint64_t expirations = 0;
+                if (read(interval_timer.get(), &expirations, sizeof expirations) > 0)
+                    fetch_tables(DataSourceKind::MapIterator, false);
             }
         }
         std::uint64_t before = stats_.records;
@@ -224,6 +269,7 @@ RunStats EventLoop::run(const RunOptions& options) {
     }
     // Deliver what is still in the rings and count the last losses before reporting.
     drain();
+    fetch_tables(DataSourceKind::MapIterator, true);
     check_lost(true);
     return stats_;
 }

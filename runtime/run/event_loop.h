@@ -17,6 +17,9 @@ class RecordHandler {
 public:
     virtual ~RecordHandler() = default;
     virtual void on_record(const Record& record) = 0;
+    // One table of an array data source (a snapshot, or one interval of a map). Handlers may
+    // reorder or drop entries of `records`.
+    virtual void on_array(const DataSource& source, std::vector<Record>& records) = 0;
     // `count` records of `source` were dropped since the last report (ring full, perf lost).
     virtual void on_lost(const DataSource& source, std::uint64_t count) = 0;
     // Called after each batch of records, so sinks can flush what they buffered.
@@ -30,6 +33,8 @@ struct RunOptions {
     int busy_poll_ms = 5;
     int idle_poll_ms = 25;
     std::chrono::milliseconds lost_check_interval{1000};
+    // How often map iterators are read (and reset).
+    std::chrono::milliseconds interval{1000};
 };
 
 struct RunStats {
@@ -58,8 +63,10 @@ public:
 private:
     void drain();
     void check_lost(bool final_check);
+    void fetch_tables(DataSourceKind kind, bool final_fetch);
 
     GadgetInstance& instance_;
+    std::vector<DataSource>& sources_;
     RecordHandler& handler_;
     std::vector<Reader*> readers_;
     RunStats stats_;

@@ -23,6 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 struct RunFlags {
     int timeout = 0;
+    std::chrono::milliseconds interval{1000};
     bool verbose = false;
     bool stats = false;
     std::string pull = "missing";
@@ -30,8 +31,54 @@ struct RunFlags {
 
 // Flags of `ig run` itself that take a value, so the image argument can be found before the
 // gadget's own flags are known.
-const std::set<std::string> kValueFlags = {"-t",       "--timeout", "-o",
-                                           "--output", "--fields",  "--pull"};
+const std::set<std::string> kValueFlags = {"-t",       "--timeout", "-o",        "--output",
+                                           "--fields", "--pull",    "--interval"};
+
+// "500ms", "2s", "1m" or a plain number of seconds.
+std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag) {
+    std::size_t pos = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &pos);
+    } catch (const std::exception&) {
+        pos = 0;
+    }
+    std::string unit = text.substr(pos);
+    double ms = unit == "ms"                  ? value
+                : unit == "s" || unit.empty() ? value * 1000
+                : unit == "m"                 ? value * 60000
+                                              : -1;
+    if (pos == 0 || ms <= 0 || ms > 86400000.0)
+        throw Error("invalid value '" + text + "' for --" + flag +
+                    ": expected a duration such as 500ms, 2s or 1m");
+    return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
+// gadget.yaml can tie a data source to a parameter: `enabled-by-param: count` reads it only
+// when --count is true, `disabled-by-param: count` only when it is false.
+void apply_datasource_switches(GadgetInstance& inst,
+                               const std::map<std::string, std::string>& given) {
+    auto param_true = [&](const std::string& key) {
+        for (const auto& p : inst.params())
+            if (p.key == key) {
+                auto it = given.find(key);
+                std::string v = it != given.end() ? it->second : p.default_value;
+                return v == "true" || v == "1";
+            }
+        throw Error("gadget.yaml ties a data source to --" + key + ", which is not a parameter");
+    };
+    const auto& described = inst.package().metadata.datasources;
+    for (auto& ds : inst.introspection().datasources) {
+        auto md = described.find(ds.name);
+        if (md == described.end())
+            continue;
+        const auto& anns = md->second.annotations;
+        if (auto it = anns.find("enabled-by-param"); it != anns.end())
+            ds.enabled = param_true(it->second);
+        if (auto it = anns.find("disabled-by-param"); it != anns.end())
+            ds.enabled = !param_true(it->second);
+    }
+}
 
 // The image is the first argument that is neither a flag nor a flag's value.
 std::optional<std::size_t> find_image_arg(const std::vector<std::string>& args) {
@@ -55,7 +102,9 @@ void add_run_flags(cxxopts::Options& opts) {
         "stats", "Print counts of delivered and lost events on exit, as JSON on stderr",
         cxxopts::value<bool>()->default_value("false"))(
         "pull", "Pull policy for images: always, missing, never",
-        cxxopts::value<std::string>()->default_value("missing"));
+        cxxopts::value<std::string>()->default_value("missing"))(
+        "interval", "How often tables of map iterators are read and reset (500ms, 2s, …)",
+        cxxopts::value<std::string>()->default_value("1s"));
 }
 
 void add_operator_flags(cxxopts::Options& opts, const Pipeline& pipeline,
@@ -133,7 +182,7 @@ int run_command(const std::vector<std::string>& args) {
     cxxopts::Options opts("ig run " + image, instance->package().metadata.description);
     opts.custom_help("[flags]");
     opts.positional_help("");
-    std::set<std::string> taken = {"help", "timeout", "verbose", "stats", "pull"};
+    std::set<std::string> taken = {"help", "timeout", "verbose", "stats", "pull", "interval"};
     add_run_flags(opts);
     add_operator_flags(opts, pipeline, taken);
     add_param_flags(opts, *instance, taken);
@@ -165,6 +214,7 @@ int run_command(const std::vector<std::string>& args) {
     if (flags.timeout < 0)
         throw Error("invalid value for --timeout: must be 0 or more seconds");
     flags.stats = parsed["stats"].as<bool>();
+    flags.interval = parse_duration(parsed["interval"].as<std::string>(), "interval");
 
     for (const auto& op : pipeline.operators()) {
         FlagValues values;
@@ -174,9 +224,13 @@ int run_command(const std::vector<std::string>& args) {
                                            : parsed[f.name].as<std::string>();
         op->configure(values);
     }
+    std::map<std::string, std::string> given;
     for (const auto& p : instance->params())
-        if (parsed.count(p.key))
-            instance->set_param(p.key, parsed[p.key].as<std::string>());
+        if (parsed.count(p.key)) {
+            given[p.key] = parsed[p.key].as<std::string>();
+            instance->set_param(p.key, given[p.key]);
+        }
+    apply_datasource_switches(*instance, given);
 
     InstanceContext ctx(*instance);
     pipeline.init(ctx);
@@ -197,6 +251,7 @@ int run_command(const std::vector<std::string>& args) {
 
     RunOptions run_opts;
     run_opts.timeout = std::chrono::seconds(flags.timeout);
+    run_opts.interval = flags.interval;
     RunStats stats = loop.run(run_opts);
     pipeline.stop();
 
