@@ -2,8 +2,10 @@
 #include "operators/builtin.h"
 
 #include "operators/annotate/annotate_operator.h"
+#include "operators/filter/filter_operator.h"
 #include "operators/formatters/formatters.h"
 #include "operators/output/output_operator.h"
+#include "operators/sort/sort_operator.h"
 
 namespace ig {
 
@@ -11,6 +13,8 @@ std::vector<std::unique_ptr<Operator>> builtin_operators() {
     std::vector<std::unique_ptr<Operator>> ops;
     ops.push_back(make_formatters_operator());
     ops.push_back(make_annotate_operator()); // after the formatters: same stage, kept in order
+    ops.push_back(make_filter_operator());
+    ops.push_back(make_sort_operator());
     ops.push_back(make_output_operator());
     return ops;
 }

@@ -245,6 +245,17 @@ def case_columns_output():
           "no refused line in %r" % out)
 
 
+def case_filter():
+    port = free_port()
+    run = IgRun(TRACE_TCP, "--filter", "dst.port==%d,error==ECONNREFUSED" % port)
+    run.wait_attached(lambda: (socket.socket().connect_ex(("127.0.0.1", port)),
+                               lambda e: e["dst"]["port"] == port)[1])
+    connection(4)  # not matching: other port, no error
+    events = run.events()
+    check(events and all(e["dst"]["port"] == port and e["error"] == "ECONNREFUSED"
+                         for e in events), "--filter let through %r" % events)
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":

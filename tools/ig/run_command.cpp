@@ -31,8 +31,7 @@ struct RunFlags {
 
 // Flags of `ig run` itself that take a value, so the image argument can be found before the
 // gadget's own flags are known.
-const std::set<std::string> kValueFlags = {"-t",       "--timeout", "-o",        "--output",
-                                           "--fields", "--pull",    "--interval"};
+const std::set<std::string> kRunValueFlags = {"-t", "--timeout", "--pull", "--interval"};
 
 // "500ms", "2s", "1m" or a plain number of seconds.
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag) {
@@ -81,14 +80,29 @@ void apply_datasource_switches(GadgetInstance& inst,
 }
 
 // The image is the first argument that is neither a flag nor a flag's value.
-std::optional<std::size_t> find_image_arg(const std::vector<std::string>& args) {
+// The flags that take a separate value: ours and the operators' (the gadget's own are not known
+// yet, which is why the image must come before them).
+std::set<std::string> value_flags(const Pipeline& pipeline) {
+    std::set<std::string> out = kRunValueFlags;
+    for (const auto& op : pipeline.operators())
+        for (const auto& f : op->flags())
+            if (!f.is_bool) {
+                out.insert("--" + f.name);
+                if (!f.short_name.empty())
+                    out.insert("-" + f.short_name);
+            }
+    return out;
+}
+
+std::optional<std::size_t> find_image_arg(const std::vector<std::string>& args,
+                                          const std::set<std::string>& value_flags) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--")
             return i + 1 < args.size() ? std::optional(i + 1) : std::nullopt;
         if (a.empty() || a[0] != '-')
             return i;
-        if (kValueFlags.contains(a))
+        if (value_flags.contains(a))
             ++i;
     }
     return std::nullopt;
@@ -144,7 +158,8 @@ void add_param_flags(cxxopts::Options& opts, const GadgetInstance& inst,
 
 int run_command(const std::vector<std::string>& args) {
     auto t_start = Clock::now();
-    auto image_idx = find_image_arg(args);
+    Pipeline pipeline(builtin_operators());
+    auto image_idx = find_image_arg(args, value_flags(pipeline));
     if (!image_idx) {
         bool help = std::find(args.begin(), args.end(), "--help") != args.end() ||
                     std::find(args.begin(), args.end(), "-h") != args.end();
@@ -175,8 +190,6 @@ int run_command(const std::vector<std::string>& args) {
     auto instance = GadgetInstance::open(package);
     for (const auto& w : instance->introspection().warnings)
         std::fprintf(stderr, "WARNING: %s\n", w.c_str());
-
-    Pipeline pipeline(builtin_operators());
 
     // Phase 2: every flag, now that the gadget's parameters are known.
     cxxopts::Options opts("ig run " + image, instance->package().metadata.description);
