@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "operators/formatters/formatters.h"
 
+#include "operators/formatters/kernel_names.h"
+#include "runtime/error.h"
+
 #include <arpa/inet.h>
 #include <cstring>
 #include <ctime>
@@ -80,27 +83,101 @@ private:
                         out.string_value(errno_name(
                             static_cast<std::uint32_t>(read_uint(rec + raw.offset, raw.size))));
                     });
+            } else if (raw.has_tag("gadget_file_flags") && is_integer(raw)) {
+                add_number_sibling(ds, i, "flags", "", open_flags_string);
+            } else if (raw.has_tag("gadget_file_mode") && is_integer(raw)) {
+                add_number_sibling(ds, i, "mode", "", file_mode_string);
+            } else if (raw.has_tag("gadget_signal") && is_integer(raw)) {
+                add_number_sibling(ds, i, "signal", "", signal_name);
+            } else if (raw.has_tag("gadget_syscall") && is_integer(raw)) {
+                add_number_sibling(ds, i, "syscall", "syscall", syscall_name);
             } else if (raw.type == FieldType::Enum && raw.enum_names) {
-                // The sibling is the only place the names appear; the raw field shows numbers.
-                ds.fields[i].enum_names = nullptr;
-                ds.fields[i].type = raw.enum_names->is_signed ? FieldType::Int : FieldType::Uint;
-                std::shared_ptr<const EnumNames> names = raw.enum_names;
-                std::uint32_t off = raw.offset, size = raw.size;
-                add_sibling(ds, i, "enum", "",
-                            [names, off, size](const std::uint8_t* rec, ValueSink& out) {
-                                std::int64_t v = 0;
-                                if (names->is_signed) {
-                                    std::uint64_t u = read_uint(rec + off, size);
-                                    int shift = 64 - 8 * static_cast<int>(size);
-                                    v = shift > 0 ? static_cast<std::int64_t>(u << shift) >> shift
-                                                  : static_cast<std::int64_t>(u);
-                                } else {
-                                    v = static_cast<std::int64_t>(read_uint(rec + off, size));
-                                }
-                                out.string_value(names->name_of(v));
-                            });
+                enum_sibling(ds, i);
+            } else if (raw.type == FieldType::String &&
+                       raw.annotation_true("value.nul-separated-list")) {
+                string_list(ds, i);
             }
         }
+    }
+
+    static bool is_integer(const Field& f) {
+        return f.type == FieldType::Uint || f.type == FieldType::Int;
+    }
+
+    template <typename Fn>
+    void add_number_sibling(DataSource& ds, std::size_t idx, const std::string& kind,
+                            const std::string& tmpl, Fn name_of) {
+        std::uint32_t off = ds.fields[idx].offset, size = ds.fields[idx].size;
+        add_sibling(
+            ds, idx, kind, tmpl, [off, size, name_of](const std::uint8_t* rec, ValueSink& out) {
+                out.string_value(name_of(static_cast<std::uint32_t>(read_uint(rec + off, size))));
+            });
+    }
+
+    void enum_sibling(DataSource& ds, std::size_t i) {
+        const Field raw = ds.fields[i];
+        // The sibling is the only place the names appear; the raw field shows numbers.
+        ds.fields[i].enum_names = nullptr;
+        ds.fields[i].type = raw.enum_names->is_signed ? FieldType::Int : FieldType::Uint;
+        std::shared_ptr<const EnumNames> names = raw.enum_names;
+        std::uint32_t off = raw.offset, size = raw.size;
+        // An enum named *_set holds flag bits: print the names of the bits set, joined by |.
+        bool is_set = names->type_name.ends_with("_set");
+        add_sibling(ds, i, "enum", "",
+                    [names, off, size, is_set](const std::uint8_t* rec, ValueSink& out) {
+                        std::uint64_t u = read_uint(rec + off, size);
+                        if (is_set) {
+                            std::string joined;
+                            std::uint64_t rest = u;
+                            for (const auto& [value, name] : names->values)
+                                if (value != 0 && (u & static_cast<std::uint64_t>(value)) ==
+                                                      static_cast<std::uint64_t>(value)) {
+                                    joined += (joined.empty() ? "" : "|") + name;
+                                    rest &= ~static_cast<std::uint64_t>(value);
+                                }
+                            if (rest)
+                                joined += (joined.empty() ? "" : "|") + std::to_string(rest);
+                            out.string_value(joined);
+                            return;
+                        }
+                        std::int64_t v = static_cast<std::int64_t>(u);
+                        if (names->is_signed) {
+                            int shift = 64 - 8 * static_cast<int>(size);
+                            v = shift > 0 ? static_cast<std::int64_t>(u << shift) >> shift : v;
+                        }
+                        out.string_value(names->name_of(v));
+                    });
+    }
+
+    // A char array holding several NUL-terminated strings (exec arguments): rendered as a list,
+    // bounded by the length field the author names, else by the array.
+    void string_list(DataSource& ds, std::size_t i) {
+        Field& f = ds.fields[i];
+        std::uint32_t off = f.offset, size = f.size, len_off = 0, len_size = 0;
+        std::string len_field = f.annotation("value.length-field");
+        if (!len_field.empty()) {
+            auto len_idx = ds.find(len_field);
+            if (!len_idx || !is_integer(ds.fields[*len_idx]))
+                throw Error(f.name + ": value.length-field names '" + len_field +
+                            "', which is not an integer field");
+            len_off = ds.fields[*len_idx].offset;
+            len_size = ds.fields[*len_idx].size;
+        }
+        f.renderer = [off, size, len_off, len_size](const std::uint8_t* rec, ValueSink& out) {
+            std::uint32_t n = size;
+            if (len_size)
+                n = static_cast<std::uint32_t>(
+                    std::min<std::uint64_t>(read_uint(rec + len_off, len_size), size));
+            const char* p = reinterpret_cast<const char*>(rec + off);
+            out.begin_array();
+            std::uint32_t start = 0;
+            while (start < n) {
+                std::uint32_t len = static_cast<std::uint32_t>(strnlen(p + start, n - start));
+                out.string_value(std::string_view(p + start, len));
+                start += len + 1;
+            }
+            out.end_array();
+        };
     }
 
     // Adds the readable field next to ds.fields[raw_idx], presented with `tmpl` (a column
@@ -181,14 +258,6 @@ private:
 };
 
 } // namespace
-
-std::string errno_name(std::uint32_t err) {
-    if (err == 0)
-        return "";
-    if (const char* n = strerrorname_np(static_cast<int>(err)))
-        return n;
-    return "error#" + std::to_string(err);
-}
 
 std::string format_ip(const std::uint8_t* addr16, std::uint8_t version) {
     char buf[INET6_ADDRSTRLEN] = {};

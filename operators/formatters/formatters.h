@@ -13,7 +13,6 @@ namespace ig {
 std::unique_ptr<Operator> make_formatters_operator();
 
 // Exposed for tests.
-std::string errno_name(std::uint32_t err);
 std::string format_ip(const std::uint8_t* addr16, std::uint8_t version);
 // Boot-time nanoseconds to "2006-01-02T15:04:05.000000000+07:00" in local time.
 std::string format_boot_timestamp(std::uint64_t boot_ns);

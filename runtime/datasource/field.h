@@ -28,6 +28,7 @@ enum class FieldType {
 };
 
 struct EnumNames {
+    std::string type_name; // the C enum's name; one ending in "_set" is a set of flag bits
     bool is_signed = false;
     std::vector<std::pair<std::int64_t, std::string>> values;
     // The enumerator's name, or "unknown#<v>" for values the enum does not define.

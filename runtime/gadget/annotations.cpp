@@ -90,20 +90,28 @@ const Annotations* template_annotations(const std::string& name) {
     return it == templates().end() ? nullptr : &it->second;
 }
 
+void apply_metadata_annotations(DataSource& ds, const DataSourceMetadata* md,
+                                const std::string& origin, bool all_fields_known) {
+    if (!md)
+        return;
+    for (const auto& [name, anns] : md->fields) {
+        auto idx = ds.find(name);
+        if (!idx) {
+            if (!all_fields_known)
+                continue; // may be a field an operator adds (type from type_raw)
+            throw Error(origin + ": datasources." + ds.name + ".fields." + name +
+                        ": the data source has no field '" + name + "'");
+        }
+        for (const auto& [k, v] : anns)
+            ds.fields[*idx].annotations[k] = v;
+    }
+    for (const auto& [k, v] : md->annotations)
+        ds.annotations[k] = v;
+}
+
 void apply_field_annotations(DataSource& ds, const DataSourceMetadata* md,
                              const std::string& origin) {
-    if (md) {
-        for (const auto& [name, anns] : md->fields) {
-            auto idx = ds.find(name);
-            if (!idx)
-                throw Error(origin + ": datasources." + ds.name + ".fields." + name +
-                            ": the data source has no field '" + name + "'");
-            for (const auto& [k, v] : anns)
-                ds.fields[*idx].annotations[k] = v;
-        }
-        for (const auto& [k, v] : md->annotations)
-            ds.annotations[k] = v;
-    }
+    apply_metadata_annotations(ds, md, origin, true);
     for (auto& f : ds.fields) {
         // Process context structs read best as plain columns: proc.comm prints as COMM.
         if (f.parent >= 0 && f.annotations.find("columns.alias") == f.annotations.end()) {

@@ -4,6 +4,7 @@
 #include "runtime/bpf/filesystems.h"
 #include "runtime/bpf/log.h"
 #include "runtime/error.h"
+#include "runtime/gadget/annotations.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -48,6 +49,13 @@ std::unique_ptr<GadgetInstance> GadgetInstance::open(const GadgetPackage& packag
         throw Error(package.origin + ": " + e.what());
     }
     inst->use_perf_buffers_if_needed();
+    // The author's annotations are on the fields from the start, so operators that derive
+    // fields can honour them (formatters.<kind>.target, value.* …).
+    for (auto& ds : inst->introspection_.datasources) {
+        auto md = package.metadata.datasources.find(ds.name);
+        if (md != package.metadata.datasources.end())
+            apply_metadata_annotations(ds, &md->second, package.origin + "/gadget.yaml", false);
+    }
     // gadget.yaml describes params; a description of a param the object lacks is an error, since
     // the flag it documents would silently do nothing.
     for (const auto& [var, md] : package.metadata.ebpf_params) {

@@ -57,6 +57,7 @@ std::uint32_t resolve(const btf* b, std::uint32_t id, std::vector<std::string>* 
 
 std::shared_ptr<EnumNames> enum_names_of(const btf* b, const btf_type* t) {
     auto names = std::make_shared<EnumNames>();
+    names->type_name = type_name(b, t);
     names->is_signed = btf_kflag(t);
     if (btf_is_enum(t)) {
         const struct btf_enum* e = btf_enum(t);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "operators/formatters/formatters.h"
+#include "operators/formatters/kernel_names.h"
 
 #include <arpa/inet.h>
 #include <ctime>
