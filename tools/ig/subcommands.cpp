@@ -3,6 +3,7 @@
 
 #ifdef IG_HAVE_REGISTRY
 #include "tools/ig/image_command.h"
+#include "tools/ig/remote_commands.h"
 #endif
 
 namespace ig::cli {

@@ -7,7 +7,8 @@
 #include <vector>
 
 #define IG_EXTRA_COMMANDS_HELP                                                                     \
-    "  image SUBCOMMAND        build, list, tag, remove, inspect, export, import, push, pull\n"    \
+    "  image SUBCOMMAND        build, list, tag, remove, inspect, export, import, push, pull, "    \
+    "sign\n"                                                                                       \
     "  login REGISTRY          store credentials for a registry\n"                                 \
     "  logout REGISTRY         remove stored credentials\n"
 

@@ -1,0 +1,1 @@
+target_sources(ig_registry PRIVATE)
