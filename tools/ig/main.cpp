@@ -2,6 +2,7 @@
 // ig: run eBPF gadgets. Dispatches to the subcommands; every failure ends here as one line on
 // stderr and a non-zero exit code.
 #include "runtime/error.h"
+#include "tools/ig/list_containers_command.h"
 #include "tools/ig/run_command.h"
 #include "tools/ig/subcommands.h"
 #include "tools/ig/version.h"
@@ -18,7 +19,9 @@ void usage(std::FILE* out) {
                "\n"
                "Commands:\n"
                "  run IMAGE|DIR [flags]   run a gadget (ig run trace_tcp --help lists its "
-               "flags)\n" IG_EXTRA_COMMANDS_HELP "  version                 print the version\n"
+               "flags)\n"
+               "  list-containers [-w]    list the containers ig sees (--watch follows "
+               "them)\n" IG_EXTRA_COMMANDS_HELP "  version                 print the version\n"
                "  help                    print this help\n",
                out);
 }
@@ -36,6 +39,8 @@ int main(int argc, char** argv) {
     try {
         if (cmd == "run")
             return ig::cli::run_command(rest);
+        if (cmd == "list-containers")
+            return ig::cli::list_containers_command(rest);
         if (cmd == "version" || cmd == "--version")
             return ig::cli::version_command();
         if (cmd == "help" || cmd == "-h" || cmd == "--help") {

@@ -1,0 +1,306 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Real container runtimes for tests: runc bundles, dockerd, containerd (+CRI), all offline.
+
+Daemons are started here in the background with their state under a temporary directory and
+stopped (by pid) with everything they left behind. The commands follow
+../shared/reference/containers.md, which measured them on this machine kind.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import mkimage
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+IMAGE = "probe/busybox:1"
+DOCKER_SOCK = "/run/docker.sock"
+CONTAINERD_SOCK = "/run/containerd/containerd.sock"
+
+
+class Unavailable(Exception):
+    """A runtime that cannot run here (binary missing, daemon does not come up)."""
+
+
+def _wait(cond, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return
+        time.sleep(0.05)
+    raise Unavailable(what + " not ready after %.0fs" % timeout)
+
+
+def _unix_ping(path):
+    """True if something accepts connections on the unix socket `path`."""
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.settimeout(1)
+        s.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def _run(*cmd, timeout=60, check=True):
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode,
+                                                   p.stderr.strip()[-500:]))
+    return p.stdout
+
+
+class Workspace:
+    """A temporary directory with a busybox rootfs and an image tar built from it."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="ig-containers-")
+        self.rootfs = mkimage.make_rootfs(os.path.join(self.dir, "rootfs"))
+        self.image_tar = mkimage.make_image(self.rootfs, os.path.join(self.dir, "image.tar"),
+                                            IMAGE)
+        self.pause_tar = mkimage.make_image(self.rootfs, os.path.join(self.dir, "pause.tar"),
+                                            "probe/pause:1", ["sleep", "2147483647"])
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Runc:
+    """Plain runc containers from OCI bundles (no daemon), sharing the host network."""
+    runtime = "runc"
+
+    def __init__(self, ws):
+        if not shutil.which("runc"):
+            raise Unavailable("runc is not installed")
+        self.ws = ws
+        self.ids = []
+
+    def _bundle(self, name, args, annotations):
+        bundle = os.path.join(self.ws.dir, "bundle-" + name)
+        os.makedirs(bundle, exist_ok=True)
+        _run("runc", "spec", "--bundle", bundle)
+        path = os.path.join(bundle, "config.json")
+        with open(path) as f:
+            spec = json.load(f)
+        spec["root"] = {"path": self.ws.rootfs, "readonly": True}
+        spec["process"]["terminal"] = False
+        spec["process"]["args"] = args
+        spec["process"]["env"] = ["PATH=/bin"]
+        spec["annotations"] = annotations or {}
+        # Host network: the container reaches the test's server on the host's loopback.
+        spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"]
+                                       if n["type"] != "network"]
+        with open(path, "w") as f:
+            json.dump(spec, f)
+        return bundle
+
+    def start(self, name, args, annotations=None, two_step=True):
+        """Starts container `name`; returns its init pid. two_step: `runc create` then `runc
+        start` (what every daemon does); otherwise one `runc run -d`."""
+        bundle = self._bundle(name, args, annotations)
+        pidfile = os.path.join(self.ws.dir, name + ".pid")
+        self.ids.append(name)
+        # The container inherits runc's stdio: a pipe would keep the caller waiting for EOF.
+        with open(os.path.join(self.ws.dir, name + ".out"), "w") as out:
+            cmd = (["runc", "create"] if two_step else ["runc", "run", "-d"]) + \
+                ["--bundle", bundle, "--pid-file", pidfile, name]
+            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                               timeout=60)
+        if p.returncode != 0:
+            with open(os.path.join(self.ws.dir, name + ".out")) as f:
+                raise RuntimeError("%s failed: %s" % (" ".join(cmd), f.read()[-500:]))
+        if two_step:
+            _run("runc", "start", name)
+        with open(pidfile) as f:
+            return int(f.read())
+
+    def remove(self, name):
+        _run("runc", "delete", "-f", name, check=False)
+
+    def stop(self):
+        for i in self.ids:
+            self.remove(i)
+
+
+class Dockerd:
+    """dockerd with its own data root, no iptables and no bridge; images from the image tar."""
+    runtime = "docker"
+
+    def __init__(self, ws):
+        if not shutil.which("dockerd") or not shutil.which("docker"):
+            raise Unavailable("dockerd is not installed (Debian package docker.io)")
+        if os.path.exists(DOCKER_SOCK) and _unix_ping(DOCKER_SOCK):
+            raise Unavailable("a Docker daemon already runs on " + DOCKER_SOCK)
+        self.ws = ws
+        self.root = os.path.join(ws.dir, "docker")
+        self.log = open(os.path.join(ws.dir, "dockerd.log"), "w")
+        self.proc = subprocess.Popen(
+            ["dockerd", "--data-root", self.root, "--exec-root", "/run/docker",
+             "--iptables=false", "--ip6tables=false", "--bridge=none",
+             "-H", "unix://" + DOCKER_SOCK, "--pidfile", os.path.join(ws.dir, "dockerd.pid")],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            _wait(lambda: self.proc.poll() is None and os.path.exists(DOCKER_SOCK) and
+                  self._docker_ok(), 30, "dockerd")
+            self.docker("load", "-i", ws.image_tar)
+        except Exception:
+            self.stop()
+            raise
+
+    def _docker_ok(self):
+        return subprocess.run(["docker", "-H", "unix://" + DOCKER_SOCK, "version"],
+                              capture_output=True).returncode == 0
+
+    def docker(self, *args, timeout=60):
+        return _run("docker", "-H", "unix://" + DOCKER_SOCK, *args, timeout=timeout)
+
+    def start(self, name, args, labels=None, detach=True):
+        flags = ["--name", name, "--network", "host"]
+        for k, v in (labels or {}).items():
+            flags += ["--label", "%s=%s" % (k, v)]
+        if detach:
+            cid = self.docker("run", "-d", *flags, IMAGE, *args).strip()
+            return int(self.docker("inspect", "-f", "{{.State.Pid}}", cid).strip())
+        self.docker("run", *flags, IMAGE, *args)
+        return 0
+
+    def remove(self, name):
+        _run("docker", "-H", "unix://" + DOCKER_SOCK, "rm", "-f", name, check=False)
+
+    def stop(self):
+        try:
+            out = _run("docker", "-H", "unix://" + DOCKER_SOCK, "ps", "-aq", check=False,
+                       timeout=20)
+            for cid in out.split():
+                self.remove(cid)
+        except Exception:
+            pass  # the daemon is going away anyway; its containers die with it below
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        subprocess.run(["umount", "/run/docker/netns/default"], capture_output=True)
+        for m in _mounts_under(self.root) + _mounts_under("/run/docker"):
+            subprocess.run(["umount", "-l", m], capture_output=True)
+        shutil.rmtree("/run/docker", ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _mounts_under(prefix):
+    out = []
+    with open("/proc/self/mounts") as f:
+        for line in f:
+            mp = line.split()[1]
+            if mp.startswith(prefix + "/"):
+                out.append(mp)
+    return sorted(out, reverse=True)
+
+
+class Containerd:
+    """containerd with the CRI plugin (restrict_oom_score_adj: no CAP_SYS_RESOURCE here)."""
+    runtime = "containerd"
+
+    def __init__(self, ws):
+        if not shutil.which("containerd") or not shutil.which("ctr"):
+            raise Unavailable("containerd is not installed")
+        if os.path.exists(CONTAINERD_SOCK):
+            raise Unavailable("a containerd already runs on " + CONTAINERD_SOCK)
+        self.ws = ws
+        self.root = os.path.join(ws.dir, "containerd")
+        os.makedirs(self.root)
+        cfg = os.path.join(ws.dir, "containerd.toml")
+        with open(cfg, "w") as f:
+            f.write("""version = 2
+root = "%s"
+state = "/run/containerd"
+[grpc]
+  address = "%s"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "docker.io/probe/pause:1"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "%s/cni"
+""" % (self.root, CONTAINERD_SOCK, ws.dir))
+        self.log = open(os.path.join(ws.dir, "containerd.log"), "w")
+        self.proc = subprocess.Popen(["containerd", "--config", cfg], stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.ids = []
+        self.sandboxes = []
+        try:
+            _wait(lambda: self.proc.poll() is None and os.path.exists(CONTAINERD_SOCK), 30,
+                  "containerd")
+            for ns in ("default", "k8s.io"):
+                self.ctr(ns, "image", "import", ws.image_tar)
+            self.ctr("k8s.io", "image", "import", ws.pause_tar)
+        except Exception:
+            self.stop()
+            raise
+
+    def ctr(self, ns, *args, timeout=60, check=True):
+        return _run("ctr", "--address", CONTAINERD_SOCK, "-n", ns, *args, timeout=timeout,
+                    check=check)
+
+    def start(self, name, args, labels=None):
+        flags = ["--net-host"]
+        for k, v in (labels or {}).items():
+            flags += ["--label", "%s=%s" % (k, v)]
+        self.ids.append(name)
+        self.ctr("default", "run", "-d", *flags, "docker.io/" + IMAGE, name, *args)
+        for line in self.ctr("default", "task", "ls").splitlines()[1:]:
+            parts = line.split()
+            if parts and parts[0] == name:
+                return int(parts[1])
+        raise RuntimeError("ctr task ls does not list " + name)
+
+    def remove(self, name):
+        self.ctr("default", "task", "kill", "-s", "KILL", name, check=False)
+        for _ in range(50):
+            self.ctr("default", "task", "delete", name, check=False)
+            if name not in self.ctr("default", "task", "ls", check=False).split():
+                break
+            time.sleep(0.1)
+        self.ctr("default", "container", "delete", name, check=False)
+
+    def run_pod(self, pod, namespace, container, args):
+        """A CRI pod (host network) with one container, through containerd's CRI plugin."""
+        logdir = os.path.join(self.ws.dir, "pod-logs", pod)
+        os.makedirs(logdir, exist_ok=True)
+        out = _run("/usr/bin/python3", os.path.join(HERE, "cri_client.py"), "run",
+                   CONTAINERD_SOCK, pod, namespace, container, "docker.io/" + IMAGE, logdir,
+                   "--", *args, timeout=120)
+        ids = json.loads(out)
+        self.sandboxes.append(ids["sandbox_id"])
+        return ids
+
+    def stop(self):
+        for sid in self.sandboxes:
+            _run("/usr/bin/python3", os.path.join(HERE, "cri_client.py"), "remove",
+                 CONTAINERD_SOCK, sid, check=False, timeout=120)
+        for i in self.ids:
+            self.remove(i)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        for m in _mounts_under(self.root) + _mounts_under("/run/containerd"):
+            subprocess.run(["umount", "-l", m], capture_output=True)
+        shutil.rmtree("/run/containerd", ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
