@@ -7,6 +7,7 @@
 // "org.opencontainers.image.ref.name" (the normalised Reference::str() without digest).
 #pragma once
 
+#include "registry/file_lock.h"
 #include "registry/oci.h"
 #include "registry/reference.h"
 
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ig::registry {
@@ -65,8 +67,28 @@ public:
     std::optional<StoredGadget> load_gadget(const Reference& ref,
                                             const std::string& architecture) const;
 
+    // Added by the local side (not used by the remote side's contract):
+    // Every descriptor reachable from `root` (root first, then per manifest its config and
+    // layers), each once. Throws RegistryError if a blob is missing or not a valid document.
+    std::vector<Descriptor> image_blobs(const Descriptor& root) const;
+    // True if every blob reachable from `root` is present (a complete image).
+    bool is_complete(const Descriptor& root) const;
+    // Sets several references in one index.json update (import: all or nothing).
+    void set_references(const std::vector<std::pair<Reference, Descriptor>>& refs);
+    // The key index.json uses for a reference: Reference::str() without the digest.
+    static std::string ref_name(const Reference& ref);
+
 private:
+    // Blob writers hold a shared lock on <root>/.gc.lock from their first blob until the
+    // reference that makes those blobs reachable is set; garbage collection takes it exclusively,
+    // so it never deletes a blob another process has just written but not yet tagged.
+    void hold_writer_lock() const;
+    void ensure_layout();
+    Index read_index_json() const;
+    void write_index_json(const Index& index);
+
     std::filesystem::path root_;
+    mutable std::optional<FileLock> writer_lock_;
 };
 
 } // namespace ig::registry
