@@ -3,12 +3,27 @@
 
 #include "registry/error.h"
 
+#include <type_traits>
+
 namespace ig::registry::remote {
 namespace {
 
 // Bounds on what one index may make us fetch (fan-out bombs).
 constexpr std::size_t kMaxManifestsPerIndex = 64;
 constexpr std::size_t kMaxLayersPerManifest = 64;
+
+// Parse errors of untrusted documents, with the document they came from.
+template <typename T> T parse_document(std::string_view bytes, const std::string& what) {
+    try {
+        if constexpr (std::is_same_v<T, Index>)
+            return parse_index(bytes);
+        else
+            return parse_manifest(bytes);
+    } catch (const RegistryError& e) {
+        throw RegistryError((std::is_same_v<T, Index> ? "index " : "manifest ") + what + ": " +
+                            e.what());
+    }
+}
 
 bool is_index(std::string_view t) {
     return t == media::kImageIndex || t == media::kDockerManifestList;
@@ -56,7 +71,8 @@ std::string pull_manifest(RegistryClient& client, const std::string& repository,
         bytes = std::move(fetched.bytes);
         result.bytes_fetched += bytes.size();
     }
-    pull_blobs(client, repository, parse_manifest(bytes), store, result);
+    pull_blobs(client, repository, parse_document<Manifest>(bytes, desc.digest.str()), store,
+               result);
     return bytes;
 }
 
@@ -69,7 +85,7 @@ PullResult pull_image(RegistryClient& client, const Reference& ref, LocalStore& 
     result.bytes_fetched += top.bytes.size();
 
     if (is_index(top.media_type)) {
-        Index index = parse_index(top.bytes);
+        Index index = parse_document<Index>(top.bytes, ref.str());
         if (index.manifests.size() > kMaxManifestsPerIndex)
             throw RegistryError(
                 "index of " + ref.str() + " lists " + std::to_string(index.manifests.size()) +
@@ -87,7 +103,8 @@ PullResult pull_image(RegistryClient& client, const Reference& ref, LocalStore& 
         if (usable == 0)
             throw RegistryError("index of " + ref.str() + " lists no image manifest");
     } else {
-        pull_blobs(client, ref.repository, parse_manifest(top.bytes), store, result);
+        pull_blobs(client, ref.repository, parse_document<Manifest>(top.bytes, ref.str()), store,
+                   result);
     }
     // Everything the document reaches is stored and verified: now it may be stored and named.
     if (store.write_blob(top.bytes) != top.digest)

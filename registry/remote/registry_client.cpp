@@ -374,7 +374,12 @@ FetchedManifest RegistryClient::get_manifest(const std::string& repository,
             throw RegistryError("manifest " + where + ": Docker-Content-Digest " + clean(*dcd) +
                                 " does not match the received bytes (" + out.digest.str() + ")");
     }
-    std::string declared = document_media_type(out.bytes);
+    std::string declared;
+    try {
+        declared = document_media_type(out.bytes);
+    } catch (const RegistryError& e) {
+        throw RegistryError("manifest " + where + ": " + e.what());
+    }
     if (!declared.empty() && declared != out.media_type)
         throw RegistryError("manifest " + where + " declares mediaType '" + clean(declared) +
                             "' but was served as '" + out.media_type + "'");

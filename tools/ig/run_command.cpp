@@ -31,7 +31,9 @@ struct RunFlags {
 
 // Flags of `ig run` itself that take a value, so the image argument can be found before the
 // gadget's own flags are known.
-const std::set<std::string> kRunValueFlags = {"-t", "--timeout", "--pull", "--interval"};
+const std::set<std::string> kRunValueFlags = {
+    "-t",        "--timeout",      "--pull",    "--interval", "--insecure-registries",
+    "--ca-file", "--pull-timeout", "--authfile"};
 
 // "500ms", "2s", "1m" or a plain number of seconds.
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag) {
@@ -119,6 +121,17 @@ void add_run_flags(cxxopts::Options& opts) {
         cxxopts::value<std::string>()->default_value("missing"))(
         "interval", "How often tables of map iterators are read and reset (500ms, 2s, …)",
         cxxopts::value<std::string>()->default_value("1s"));
+    // Registry access when the image is pulled (read early, in run_command; listed here so that
+    // phase 2 accepts them).
+    opts.add_options("Run")("insecure-registries",
+                            "Registries (host:port,…) reached over plain HTTP or unverified TLS",
+                            cxxopts::value<std::string>()->default_value(""))(
+        "ca-file", "PEM CA certificates to trust for registries",
+        cxxopts::value<std::string>()->default_value(""))(
+        "pull-timeout", "Registry connect/stall timeout in seconds",
+        cxxopts::value<std::string>()->default_value("30"))(
+        "authfile", "Registry credentials file (docker config.json format)",
+        cxxopts::value<std::string>()->default_value(""));
 }
 
 void add_operator_flags(cxxopts::Options& opts, const Pipeline& pipeline,
@@ -176,17 +189,38 @@ int run_command(const std::vector<std::string>& args) {
     // Phase 1: our own flags, leniently, to know the pull policy and verbosity before the gadget
     // (and so its flags) is known.
     RunFlags early;
+    SourceOptions source;
+    // "--name value" or "--name=value" for the registry flags.
+    auto early_value = [&](std::size_t& i, const std::string& name) -> std::optional<std::string> {
+        if (args[i] == "--" + name && i + 1 < args.size())
+            return args[++i];
+        if (args[i].rfind("--" + name + "=", 0) == 0)
+            return args[i].substr(name.size() + 3);
+        return std::nullopt;
+    };
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "-v" || args[i] == "--verbose")
             early.verbose = true;
-        else if (args[i] == "--pull" && i + 1 < args.size())
-            early.pull = args[i + 1];
-        else if (args[i].rfind("--pull=", 0) == 0)
-            early.pull = args[i].substr(7);
+        else if (auto v = early_value(i, "pull"))
+            early.pull = *v;
+        else if (auto v = early_value(i, "insecure-registries"))
+            source.insecure_registries.push_back(*v);
+        else if (auto v = early_value(i, "ca-file"))
+            source.ca_file = *v;
+        else if (auto v = early_value(i, "authfile"))
+            source.authfile = *v;
+        else if (auto v = early_value(i, "pull-timeout")) {
+            try {
+                source.pull_timeout_seconds = std::stoi(*v);
+            } catch (const std::exception&) {
+                throw Error("invalid value '" + *v + "' for --pull-timeout: expected seconds");
+            }
+        }
     }
     bpf::install_libbpf_logger(early.verbose);
 
-    GadgetPackage package = obtain_gadget(image, {early.pull});
+    source.pull = early.pull;
+    GadgetPackage package = obtain_gadget(image, source);
     auto instance = GadgetInstance::open(package);
     for (const auto& w : instance->introspection().warnings)
         std::fprintf(stderr, "WARNING: %s\n", w.c_str());
@@ -195,7 +229,9 @@ int run_command(const std::vector<std::string>& args) {
     cxxopts::Options opts("ig run " + image, instance->package().metadata.description);
     opts.custom_help("[flags]");
     opts.positional_help("");
-    std::set<std::string> taken = {"help", "timeout", "verbose", "stats", "pull", "interval"};
+    std::set<std::string> taken = {"help",         "timeout",  "verbose", "stats",
+                                   "pull",         "interval", "ca-file", "insecure-registries",
+                                   "pull-timeout", "authfile"};
     add_run_flags(opts);
     add_operator_flags(opts, pipeline, taken);
     add_param_flags(opts, *instance, taken);
@@ -256,6 +292,8 @@ int run_command(const std::vector<std::string>& args) {
             throw Error(std::string(e.what()) + " (ig run needs root)");
         throw;
     }
+    for (const auto& note : instance->fallbacks_taken())
+        std::fprintf(stderr, "NOTE: %s\n", note.c_str());
     pipeline.post_load(ctx);
     EventLoop loop(*instance, ctx.datasources(), pipeline);
     instance->attach();
@@ -274,9 +312,11 @@ int run_command(const std::vector<std::string>& args) {
                      static_cast<unsigned long long>(stats.records));
     if (flags.stats)
         std::fprintf(stderr,
-                     "{\"stats\":{\"records\":%llu,\"lost\":%llu,\"start_to_attached_ms\":%.1f}}\n",
+                     "{\"stats\":{\"records\":%llu,\"lost\":%llu,\"reserve_failures\":%llu,"
+                     "\"start_to_attached_ms\":%.1f}}\n",
                      static_cast<unsigned long long>(stats.records),
-                     static_cast<unsigned long long>(stats.lost), attached_ms);
+                     static_cast<unsigned long long>(stats.lost),
+                     static_cast<unsigned long long>(stats.reserve_failures), attached_ms);
     return 0;
 }
 
