@@ -119,7 +119,7 @@ def probe_connect():
 
 
 def run_with_events(ref, *flags):
-    run = IgRun(ref, *flags)
+    run = IgRun(ref, "--host", *flags)  # host processes: ig shows only containers by default
     run.wait_attached(probe_connect, timeout=60)
     events = run.events()
     check(any(e.get("type") == "connect" for e in events), "no connect event from %s" % ref)

@@ -94,7 +94,7 @@ def find(events, **want):
 
 
 def check_connection(version):
-    run = IgRun(TRACE_TCP)
+    run = IgRun(TRACE_TCP, "--host")
     run.wait_attached(probe_connect)
     host, spid, sport, cpid, cport = connection(version)
     events = run.events()
@@ -130,7 +130,7 @@ def case_ipv6():
 
 
 def case_refused():
-    run = IgRun(TRACE_TCP)
+    run = IgRun(TRACE_TCP, "--host")
     run.wait_attached(probe_connect)
     port = free_port()
     pid, err = map(int, run_python(REFUSED, port, "block").split())
@@ -143,7 +143,7 @@ def case_refused():
 
 
 def case_nonblocking_refused():
-    run = IgRun(TRACE_TCP)
+    run = IgRun(TRACE_TCP, "--host")
     run.wait_attached(probe_connect)
     port = free_port()
     pid, err = map(int, run_python(REFUSED, port, "nonblock").split())
@@ -155,7 +155,7 @@ def case_nonblocking_refused():
 
 
 def only_flag(flag, want_types):
-    run = IgRun(TRACE_TCP, flag)
+    run = IgRun(TRACE_TCP, "--host", flag)
     run.wait_attached(probe_accept if flag == "--accept-only" else probe_connect)
     _, _, sport, _, _ = connection(4)
     refused = free_port()
@@ -230,7 +230,8 @@ def case_help_lists_gadget_flags():
 
 
 def case_columns_output():
-    run_proc = subprocess.Popen([IG, "run", TRACE_TCP, "--connect-only", "--timeout", "4"],
+    run_proc = subprocess.Popen([IG, "run", TRACE_TCP, "--host", "--connect-only", "--timeout",
+                                 "4"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2)
     port = free_port()
@@ -239,7 +240,8 @@ def case_columns_output():
     check(run_proc.returncode == 0, err)
     lines = out.splitlines()
     header = lines[0].split()
-    check(header == ["COMM", "PID", "TID", "UID", "GID", "SRC", "DST", "TYPE", "ERROR"],
+    check(header == ["RUNTIME.CONTAINERNAME", "COMM", "PID", "TID", "UID", "GID", "SRC", "DST",
+                     "TYPE", "ERROR"],
           "header %r" % header)
     check(any(("127.0.0.1:%d" % port) in l and "ECONNREFUSED" in l for l in lines[1:]),
           "no refused line in %r" % out)
@@ -247,7 +249,7 @@ def case_columns_output():
 
 def case_filter():
     port = free_port()
-    run = IgRun(TRACE_TCP, "--filter", "dst.port==%d,error==ECONNREFUSED" % port)
+    run = IgRun(TRACE_TCP, "--host", "--filter", "dst.port==%d,error==ECONNREFUSED" % port)
     run.wait_attached(lambda: (socket.socket().connect_ex(("127.0.0.1", port)),
                                lambda e: e["dst"]["port"] == port)[1])
     connection(4)  # not matching: other port, no error

@@ -85,6 +85,8 @@ class Runc:
     def _bundle(self, name, args, annotations):
         bundle = os.path.join(self.ws.dir, "bundle-" + name)
         os.makedirs(bundle, exist_ok=True)
+        if os.path.exists(os.path.join(bundle, "config.json")):  # a name used again
+            os.unlink(os.path.join(bundle, "config.json"))
         _run("runc", "spec", "--bundle", bundle)
         path = os.path.join(bundle, "config.json")
         with open(path) as f:
