@@ -4,7 +4,9 @@
 #include "operators/formatters/kernel_names.h"
 #include "runtime/error.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <charconv>
 #include <cstring>
 #include <ctime>
 
@@ -23,6 +25,44 @@ std::int64_t realtime_minus_boottime_ns() {
     clock_gettime(CLOCK_BOOTTIME, &bt);
     return (static_cast<std::int64_t>(rt.tv_sec) - bt.tv_sec) * 1000000000LL +
            (rt.tv_nsec - bt.tv_nsec);
+}
+
+constexpr std::size_t kTimestampChars = 48;
+
+// RFC 3339 in local time with nanoseconds, into `buf`. The date and zone are formatted once per
+// second (localtime_r and strftime were a fifth of ig's time per event); no allocation.
+std::string_view format_boot_timestamp(std::uint64_t boot_ns, char (&buf)[kTimestampChars]) {
+    static const std::int64_t offset = realtime_minus_boottime_ns();
+    thread_local time_t cached_secs = -1;
+    thread_local char date[32], zone[8];
+    std::int64_t ns = 0;
+    // A corrupt or hostile timestamp must not overflow (undefined behaviour): clamp it.
+    if (__builtin_add_overflow(static_cast<std::int64_t>(boot_ns), offset, &ns))
+        ns = offset > 0 ? INT64_MAX : INT64_MIN;
+    time_t secs = static_cast<time_t>(ns / 1000000000LL);
+    long frac = static_cast<long>(ns % 1000000000LL);
+    if (secs != cached_secs) {
+        tm local{};
+        localtime_r(&secs, &local);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
+        char z[8] = "";
+        strftime(z, sizeof z, "%z", &local); // +hhmm; RFC 3339 wants +hh:mm
+        std::snprintf(zone, sizeof zone, "%.3s:%.2s", z, z + 3);
+        cached_secs = secs;
+    }
+    if (frac < 0) { // only a clamped, hostile timestamp: keep the old text
+        int len = std::snprintf(buf, kTimestampChars, "%s.%09ld%s", date, frac, zone);
+        return std::string_view(buf, static_cast<std::size_t>(std::max(len, 0)));
+    }
+    std::size_t date_len = std::strlen(date), zone_len = std::strlen(zone);
+    std::memcpy(buf, date, date_len);
+    char* p = buf + date_len;
+    *p++ = '.';
+    for (int i = 8; i >= 0; --i, frac /= 10)
+        p[i] = static_cast<char>('0' + frac % 10);
+    p += 9;
+    std::memcpy(p, zone, zone_len);
+    return std::string_view(buf, static_cast<std::size_t>(p + zone_len - buf));
 }
 
 std::string strip_raw(const std::string& name) {
@@ -75,7 +115,9 @@ private:
                 add_sibling(ds, i, "timestamp", "timestamp",
                             [raw](const std::uint8_t* rec, ValueSink& out) {
                                 std::uint64_t v = read_uint(rec + raw.offset, raw.size);
-                                out.string_value(v ? format_boot_timestamp(v) : std::string());
+                                char buf[kTimestampChars];
+                                out.string_value(v ? format_boot_timestamp(v, buf)
+                                                   : std::string_view());
                             });
             } else if (raw.has_tag("gadget_errno") && raw.type == FieldType::Uint) {
                 add_sibling(
@@ -261,26 +303,24 @@ private:
 
 std::string format_ip(const std::uint8_t* addr16, std::uint8_t version) {
     char buf[INET6_ADDRSTRLEN] = {};
-    if (version == 4)
-        inet_ntop(AF_INET, addr16, buf, sizeof buf);
-    else if (version == 6)
+    if (version == 4) {
+        // By hand: glibc's inet_ntop formats IPv4 with sprintf, a tenth of ig's time per event.
+        char* p = buf;
+        for (int i = 0; i < 4; ++i) {
+            if (i)
+                *p++ = '.';
+            p = std::to_chars(p, buf + sizeof buf, addr16[i]).ptr;
+        }
+        return std::string(buf, p);
+    }
+    if (version == 6)
         inet_ntop(AF_INET6, addr16, buf, sizeof buf);
     return buf;
 }
 
 std::string format_boot_timestamp(std::uint64_t boot_ns) {
-    static const std::int64_t offset = realtime_minus_boottime_ns();
-    std::int64_t ns = static_cast<std::int64_t>(boot_ns) + offset;
-    time_t secs = static_cast<time_t>(ns / 1000000000LL);
-    long frac = static_cast<long>(ns % 1000000000LL);
-    tm local{};
-    localtime_r(&secs, &local);
-    char date[32], zone[8];
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
-    strftime(zone, sizeof zone, "%z", &local); // +hhmm; RFC 3339 wants +hh:mm
-    char out[64];
-    std::snprintf(out, sizeof out, "%s.%09ld%.3s:%.2s", date, frac, zone, zone + 3);
-    return out;
+    char buf[kTimestampChars];
+    return std::string(format_boot_timestamp(boot_ns, buf));
 }
 
 std::unique_ptr<Operator> make_formatters_operator() {

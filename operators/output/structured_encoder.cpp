@@ -12,6 +12,7 @@ namespace {
 struct Node {
     const Field* field;
     std::vector<Node> children;
+    std::string json_key; // the quoted member name, escaped once here rather than per record
 };
 
 class StructuredEncoder final : public Encoder {
@@ -85,7 +86,8 @@ private:
             if (f.parent != parent || f.json_skip())
                 continue;
             bool selected = all || wanted.contains(idx);
-            Node n{&f, {}};
+            Node n{&f, {}, {}};
+            append_json_string(n.json_key, f.member);
             if (f.type == FieldType::Struct) {
                 n.children = build(ds, order, static_cast<int>(idx), wanted, selected);
                 if (n.children.empty())
@@ -112,7 +114,7 @@ private:
                 out += '\n';
                 indent(out, level + 1);
             }
-            append_json_string(out, n.field->member);
+            out += n.json_key;
             out += level >= 0 ? ": " : ":";
             if (!n.children.empty()) {
                 object(r, n.children, out, level >= 0 ? level + 1 : -1);

@@ -11,7 +11,7 @@ namespace {
 template <typename T> void append_number(std::string& out, T v) {
     char buf[32];
     auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, p);
+    out.append(buf, static_cast<std::size_t>(p - buf)); // not (first, last): that goes via replace
 }
 
 bool plain_ascii(std::string_view s) {

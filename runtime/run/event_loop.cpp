@@ -147,6 +147,7 @@ void EventLoop::check_lost(bool) {
             std::uint64_t delta = total - r->lost_reported;
             r->lost_reported = total;
             stats_.lost += delta;
+            stats_.reserve_failures += delta;
             handler_.on_lost(*r->source, delta);
         }
     }

@@ -39,8 +39,9 @@ struct RunOptions {
 
 struct RunStats {
     std::uint64_t records = 0;
-    std::uint64_t lost = 0;
-    bool interrupted = false; // by a signal, as opposed to the timeout
+    std::uint64_t lost = 0;             // every record dropped, however it was counted
+    std::uint64_t reserve_failures = 0; // of which: counted in the kernel by <map>_lost_samples
+    bool interrupted = false;           // by a signal, as opposed to the timeout
 };
 
 // Sets the ring-buffer wake-up threshold in the object (when the SDK's variable is present) and

@@ -35,6 +35,8 @@ def main():
     check(stats["records"] + stats["lost"] >= CALLS,
           "records + lost = %d < %d calls: events vanished uncounted" %
           (stats["records"] + stats["lost"], CALLS))
+    check(stats["reserve_failures"] == stats["lost"],
+          "a ring-buffer gadget loses records only to failed reserves: %r" % stats)
     check("events were lost in total" in err, "no loss summary on stderr: %r" % err)
     check("WARNING: " in err and "data source alltypes were lost" in err,
           "no loss warning naming the data source: %r" % err)
