@@ -305,7 +305,8 @@ BuildResult assemble_image(LocalStore& store, const std::string& metadata_yaml,
         md.media_type = media::kImageManifest;
         md.digest = store.write_blob(manifest_json);
         md.size = manifest_json.size();
-        md.artifact_type = media::kGadgetArtifact;
+        // Inspektor Gadget's index entries carry no artifactType; tools that re-serialise
+        // indexes (skopeo 1.9) drop it, which would change the digest of a copied image.
         md.platform = Platform{"linux", arch, ""};
         md.annotations = annotations;
         index.manifests.push_back(md);
