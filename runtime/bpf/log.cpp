@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <string_view>
 
 namespace ig::bpf {
 namespace {
@@ -66,6 +67,18 @@ std::vector<std::string> captured_log_summary(std::size_t max_lines) {
         out.insert(out.begin(), *it);
     }
     return out;
+}
+
+std::string failed_program_in_log() {
+    static constexpr std::string_view kStart = "prog '", kEnd = "': failed to load";
+    std::lock_guard lock(g_mutex);
+    for (auto it = g_lines.rbegin(); it != g_lines.rend(); ++it) {
+        std::size_t start = it->find(kStart);
+        std::size_t end = it->find(kEnd);
+        if (start != std::string::npos && end != std::string::npos && end > start + kStart.size())
+            return it->substr(start + kStart.size(), end - start - kStart.size());
+    }
+    return "";
 }
 
 } // namespace ig::bpf

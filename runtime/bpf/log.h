@@ -16,4 +16,9 @@ void clear_captured_log();
 // The captured lines that explain a failure: the verifier's last lines and libbpf errors.
 std::vector<std::string> captured_log_summary(std::size_t max_lines = 8);
 
+// The program whose load failed, from libbpf's "prog 'NAME': failed to load" line among the
+// captured ones, or "" if there is none. libbpf unloads every program when one fails, so its
+// log is the only place that names the culprit.
+std::string failed_program_in_log();
+
 } // namespace ig::bpf

@@ -49,6 +49,12 @@ std::unique_ptr<GadgetInstance> GadgetInstance::open(const GadgetPackage& packag
         throw Error(package.origin + ": " + e.what());
     }
     inst->use_perf_buffers_if_needed();
+    try {
+        inst->fallback_groups_ = read_fallback_groups(raw);
+        apply_fallback_autoload(raw, inst->fallback_groups_);
+    } catch (const Error& e) {
+        throw Error(package.origin + ": " + e.what());
+    }
     // The author's annotations are on the fields from the start, so operators that derive
     // fields can honour them (formatters.<kind>.target, value.* …).
     for (auto& ds : inst->introspection_.datasources) {
@@ -172,6 +178,8 @@ bool GadgetInstance::set_rodata_variable(const std::string& name, const void* by
         int err = bpf_map__set_initial_value(rodata, section.data(), section.size());
         if (err)
             throw Error(errno_message("setting " + name + " in .rodata", err));
+        const auto* b8 = static_cast<const std::uint8_t*>(bytes);
+        rodata_writes_.emplace_back(name, std::vector<std::uint8_t>(b8, b8 + size));
         return true;
     }
     return false;
@@ -187,16 +195,83 @@ void GadgetInstance::load() {
         if (!set_rodata_variable(p.var_name, bytes.data(), bytes.size()))
             throw Error("cannot set parameter " + p.var_name + " in .rodata");
     }
-    bpf::clear_captured_log();
-    int err = bpf_object__load(object_.get());
-    if (err) {
-        throw Error(errno_message("loading gadget " + name_, err) +
-                    join_log_lines(bpf::captured_log_summary()));
+    // Each pass either succeeds or switches one more group to its fallbacks, so this ends.
+    while (true) {
+        bpf::clear_captured_log();
+        int err = bpf_object__load(object_.get());
+        if (err) {
+            std::string failed = bpf::failed_program_in_log();
+            FallbackGroup* group = group_preferring(fallback_groups_, failed);
+            if (!group)
+                throw Error(errno_message("loading gadget " + name_, err) +
+                            join_log_lines(bpf::captured_log_summary()));
+            bpf_program* prog = bpf_object__find_program_by_name(object_.get(), failed.c_str());
+            fall_back(*group, errno_message(std::string(bpf_program__section_name(prog)) +
+                                                " (program " + failed + ") does not load",
+                                            err));
+            reopen();
+            continue;
+        }
+        std::string why;
+        if (FallbackGroup* group = group_failing_to_attach(why)) {
+            fall_back(*group, why);
+            reopen();
+            continue;
+        }
+        break;
     }
     loaded_ = true;
 }
 
-void GadgetInstance::attach() {
+void GadgetInstance::fall_back(FallbackGroup& group, const std::string& why) {
+    group.fell_back = true;
+    std::string used;
+    for (const auto& f : group.fallbacks) {
+        bpf_program* prog = bpf_object__find_program_by_name(object_.get(), f.c_str());
+        used += (used.empty() ? "" : ", ") + std::string(bpf_program__section_name(prog));
+    }
+    fallbacks_taken_.push_back(why + "; using its fallback " + used);
+}
+
+FallbackGroup* GadgetInstance::group_failing_to_attach(std::string& why) {
+    // Preferred programs that load may still not attach (kprobes compiled out, a function
+    // that cannot be traced): try them now, while falling back is still possible. The trial
+    // links are dropped; attach() makes the real ones.
+    ensure_tracefs_if_needed();
+    for (auto& group : fallback_groups_) {
+        if (group.fell_back)
+            continue;
+        for (const auto& name : group.preferred) {
+            bpf_program* prog = bpf_object__find_program_by_name(object_.get(), name.c_str());
+            bpf::clear_captured_log();
+            bpf::LinkPtr link(bpf_program__attach(prog));
+            if (!link) {
+                why = errno_message(std::string(bpf_program__section_name(prog)) + " (program " +
+                                        name + ") does not attach",
+                                    errno);
+                return &group;
+            }
+        }
+    }
+    return nullptr;
+}
+
+void GadgetInstance::reopen() {
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "gadget");
+    bpf_object* raw = bpf_object__open_mem(package_.object.data(), package_.object.size(), &opts);
+    if (!raw)
+        throw Error(errno_message("reopening the BPF object of " + package_.origin, errno));
+    object_.reset(raw);
+    use_perf_buffers_if_needed();
+    apply_fallback_autoload(raw, fallback_groups_);
+    auto writes = std::move(rodata_writes_);
+    rodata_writes_.clear();
+    for (const auto& [name, bytes] : writes)
+        if (!set_rodata_variable(name, bytes.data(), bytes.size()))
+            throw Error("cannot set " + name + " in the reopened object");
+}
+
+void GadgetInstance::ensure_tracefs_if_needed() {
     bpf_program* prog = nullptr;
     bpf_object__for_each_program(prog, object_.get()) {
         if (bpf_program__autoload(prog) && (bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT ||
@@ -205,7 +280,11 @@ void GadgetInstance::attach() {
             break;
         }
     }
-    prog = nullptr;
+}
+
+void GadgetInstance::attach() {
+    ensure_tracefs_if_needed();
+    bpf_program* prog = nullptr;
     bpf_object__for_each_program(prog, object_.get()) {
         if (!bpf_program__autoload(prog))
             continue;

@@ -4,12 +4,15 @@
 #pragma once
 
 #include "runtime/bpf/handles.h"
+#include "runtime/gadget/fallbacks.h"
 #include "runtime/gadget/introspection.h"
 #include "runtime/gadget/package.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ig {
@@ -34,7 +37,11 @@ public:
     bool set_rodata_variable(const std::string& name, const void* bytes, std::size_t size);
 
     // Verifies and loads every program into the kernel. Throws with the verifier's key lines.
+    // A program with a fallback (GADGET_FALLBACK) that the kernel refuses to load or attach is
+    // replaced by its fallback: the object is reopened and loaded again with it.
     void load();
+    // One line per group of programs replaced by their fallbacks during load(): what, and why.
+    const std::vector<std::string>& fallbacks_taken() const { return fallbacks_taken_; }
     // Attaches every program; throws naming the program, its section and the reason.
     void attach();
 
@@ -52,6 +59,12 @@ private:
     GadgetInstance(GadgetPackage package, bpf::ObjectPtr object);
     bpf_map* rodata_map() const;
     void use_perf_buffers_if_needed();
+    void ensure_tracefs_if_needed();
+    // Replaces the object by a fresh copy configured like this one (before load only).
+    void reopen();
+    // After a successful load: the first group whose preferred programs do not attach.
+    FallbackGroup* group_failing_to_attach(std::string& why);
+    void fall_back(FallbackGroup& group, const std::string& why);
 
     GadgetPackage package_;
     std::string name_;
@@ -61,6 +74,10 @@ private:
     std::vector<bpf::LinkPtr> links_;
     std::map<std::string, bpf_link*> links_by_program_; // views into links_
     bool loaded_ = false;
+    std::vector<FallbackGroup> fallback_groups_;
+    std::vector<std::string> fallbacks_taken_;
+    // Every .rodata write, in order, so that reopen() can replay them.
+    std::vector<std::pair<std::string, std::vector<std::uint8_t>>> rodata_writes_;
 };
 
 } // namespace ig

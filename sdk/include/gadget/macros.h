@@ -41,6 +41,13 @@
 #define GADGET_MAPITER(name, map)                                                              \
 	const void *gadget_mapiter_##name##___##map __attribute__((unused))
 
+/* `fallback` does the job of program `prog` on kernels that refuse to load or attach `prog`
+ * (no fentry, no kprobes, a function that cannot be traced). Markers that share a program form
+ * one group: ig uses all its preferred programs, or, if one of them fails, all its fallbacks,
+ * and says so. Fallbacks are not loaded while the preferred programs work. (An ig extension.) */
+#define GADGET_FALLBACK(prog, fallback)                                                        \
+	const void *gadget_fallback_##prog##___##fallback __attribute__((unused))
+
 /* The map an `iter/bpf_map_elem` program walks. */
 #define GADGET_ITER_TARGET_MAP(prog, map)                                                      \
 	const void *gadget_mapelem_iter_target_##prog##___##map __attribute__((unused))
