@@ -315,9 +315,16 @@ def case_run_from_store(tmp):
         return lambda e: e.get("dst", {}).get("port") == port
 
     for ref in (REF, REF.split(":v1")[0] + "@" + d):  # by tag, then pinned by digest
-        run = IgRun(ref, "--pull", "never")
-        run.wait_attached(probe)
-        events = run.events()
+        # --host: this test's own process is not in a container (the containers operator
+        # otherwise narrows events to containers whenever a container runtime is present).
+        run = IgRun(ref, "--pull", "never", "--host")
+        try:
+            run.wait_attached(probe)
+            events = run.events()
+        finally:
+            if run.proc.poll() is None:  # a failed check must not leave ig attached
+                run.proc.kill()
+                run.proc.wait()
         mine = [e for e in events if e.get("proc", {}).get("pid") == os.getpid()]
         check(mine, "no events of this process from %s" % ref)
         e = mine[0]
