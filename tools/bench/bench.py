@@ -92,8 +92,8 @@ class Tracer:
     """How to start one tracer and read what it delivered and lost."""
 
     def __init__(self, key, label, argv, stdout=None, stats="none", count_lines=False,
-                 skip_lines=0, expected_per_cycle=None, na=None):
-        self.key, self.label, self.argv = key, label, argv
+                 skip_lines=0, expected_per_cycle=None, na=None, env=None):
+        self.key, self.label, self.argv, self.env = key, label, argv, env
         self.stdout = stdout          # None: /dev/null; "file": a file counted afterwards
         self.stats = stats            # "json": a {"stats":…} line on stderr
         self.count_lines = count_lines
@@ -134,7 +134,8 @@ def run_one(tracer, storm, cycles, mode, workdir):
     out_f = open(out_path if tracer.stdout == "file" else os.devnull, "w")
     err_f = open(err_path, "w")
     t0 = time.monotonic()
-    proc = subprocess.Popen(tracer.argv, stdout=out_f, stderr=err_f, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(tracer.argv, stdout=out_f, stderr=err_f, stdin=subprocess.DEVNULL,
+                            env=tracer.env)
     try:
         attached = wait_attached(proc, t0)
         if attached is None:
@@ -155,7 +156,7 @@ def run_one(tracer, storm, cycles, mode, workdir):
             proc.wait()
         out_f.close()
         err_f.close()
-    sample["rss_kb"] = max(sample["rss_kb"], usage.ru_maxrss)
+    # Not ru_maxrss: Linux carries the forked Python's peak across exec into it.
     sample["cpu_total_ms"] = (usage.ru_utime + usage.ru_stime) * 1000
     err_text = open(err_path).read()
     if proc.returncode not in (0, -signal.SIGINT, 130):
@@ -297,27 +298,46 @@ def free_port():
         return s.getsockname()[1]
 
 
-def image_pull_rows(ig, gadget_dir, workdir):
-    """`ig image pull` of trace_tcp from a loopback docker-registry, cold and warm."""
-    def has(*sub):
-        r = subprocess.run([ig] + list(sub) + ["--help"], capture_output=True, text=True)
-        return r.returncode == 0
-    if not (has("image", "push") and has("image", "pull") and has("image", "build")):
-        return "| ig image pull, cold | n/a: `ig image push/pull/build` missing |\n" \
-               "| ig image pull, warm | n/a: `ig image push/pull/build` missing |"
+def ig_cmd(ig, args, env):
+    r = subprocess.run([ig] + list(args), capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError("ig %s: %s" % (" ".join(args), r.stderr.strip()[-300:]))
+    return r.stdout
+
+
+def has_image_commands(ig):
+    return all(subprocess.run([ig, "image", sub, "--help"], capture_output=True).returncode == 0
+               for sub in ("build", "push", "pull"))
+
+
+def prepare_store(ig, build, workdir):
+    """trace_tcp built into a store of the bench's own, as `ig image build` (setup.sh) does."""
+    env = dict(os.environ, IG_STORE=os.path.join(workdir, "store"))
+    ig_cmd(ig, ["image", "build", os.path.join(REPO, "gadgets", "trace_tcp"), "-t", "trace_tcp",
+                "--sdk-include", os.path.join(REPO, "sdk", "include"),
+                "--vmlinux-dir", os.path.join(build, "sdk", "include", "vmlinux")], env)
+    return env
+
+
+def image_pull_rows(ig, store_env, workdir):
+    """`ig image pull` of trace_tcp from a loopback docker-registry into an empty store (cold),
+    then again (warm: everything already there)."""
+    na = "| ig image pull trace_tcp, cold | n/a: %s |\n| ig image pull trace_tcp, warm | n/a: %s |"
+    if store_env is None:
+        return na % (("`ig image build/push/pull` missing",) * 2)
     registry = shutil.which("docker-registry")
     if not registry:
-        return "| ig image pull | n/a: docker-registry not installed |"
+        return na % (("docker-registry not installed",) * 2)
     port = free_port()
-    storage = os.path.join(workdir, "registry")
     config = os.path.join(workdir, "registry.yml")
     with open(config, "w") as f:
         f.write("version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n"
-                "http:\n  addr: 127.0.0.1:%d\n" % (storage, port))
+                "http:\n  addr: 127.0.0.1:%d\n" % (os.path.join(workdir, "registry"), port))
     reg = subprocess.Popen([registry, "serve", config], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
-    env = dict(os.environ, IG_STORE=os.path.join(workdir, "store"))
-    ref = "127.0.0.1:%d/bench/trace_tcp:latest" % port
+    host = "127.0.0.1:%d" % port
+    ref = host + "/bench/trace_tcp:latest"
+    insecure = ["--insecure-registries", host]
     try:
         for _ in range(100):
             try:
@@ -325,23 +345,19 @@ def image_pull_rows(ig, gadget_dir, workdir):
                 break
             except OSError:
                 time.sleep(0.05)
-
-        def ig_run(*args):
-            r = subprocess.run([ig] + list(args), capture_output=True, text=True, env=env)
-            if r.returncode != 0:
-                raise RuntimeError("ig %s: %s" % (" ".join(args), r.stderr.strip()[-300:]))
-
-        ig_run("image", "build", gadget_dir, "-t", ref)
-        ig_run("image", "push", ref, "--insecure-registries", "127.0.0.1:%d" % port)
-        ig_run("image", "remove", ref)
+        ig_cmd(ig, ["image", "tag", "trace_tcp", ref], store_env)
+        ig_cmd(ig, ["image", "push", ref] + insecure, store_env)
+        pull_env = dict(os.environ, IG_STORE=os.path.join(workdir, "pull-store"))
         times = []
         for _ in range(2):
             t0 = time.monotonic()
-            ig_run("image", "pull", ref, "--insecure-registries", "127.0.0.1:%d" % port)
+            ig_cmd(ig, ["image", "pull", ref] + insecure, pull_env)
             times.append((time.monotonic() - t0) * 1000)
-        return "| ig image pull, cold | %.0f ms |\n| ig image pull, warm | %.0f ms |" % tuple(times)
+        return ("| ig image pull trace_tcp, cold (empty store) | %.0f ms |\n"
+                "| ig image pull trace_tcp, warm (already stored) | %.0f ms |" % tuple(times))
     except RuntimeError as e:
-        return "| ig image pull | failed: %s |" % str(e).replace("|", "/").replace("\n", " ")
+        return "| ig image pull trace_tcp | failed: %s |" % str(e).replace("|", "/").replace(
+            "\n", " ")
     finally:
         reg.terminate()
         reg.wait()
@@ -360,27 +376,37 @@ def find_build(explicit):
                      "(build it, or pass --build DIR)")
 
 
-def make_tracers(build, ig, gadget_dir):
+def ig_accepts(ig, gadget_dir, flags):
+    """Whether `ig run` knows these flags (it rejects unknown ones before printing --help)."""
+    return subprocess.run([ig, "run", gadget_dir] + flags + ["--help"],
+                          capture_output=True).returncode == 0
+
+
+def make_tracers(build, ig, gadget_dir, store_env):
     obj = os.path.join(gadget_dir, "program.bpf.o")
     ref = os.path.join(build, "tools", "bench", "ref_consumer")
     per_cycle = {"accept": 4, "refused": 1}  # connect, accept, close ×2 / one refused connect
-    ig_help = subprocess.run([ig, "run", gadget_dir, "--help"], capture_output=True, text=True)
-    has_containername = "--containername" in ig_help.stdout
+    # From the local store when it can be built, as users run it; else the build's directory.
+    image = "trace_tcp" if store_env else gadget_dir
+    ig_run = [ig, "run", image] + (["--pull", "never"] if store_env else [])
+    # ig traces only containers by default (like Inspektor Gadget): --host for tcp_storm.
+    host = ["--host"] if ig_accepts(ig, gadget_dir, ["--host"]) else []
+    has_containername = ig_accepts(ig, gadget_dir, ["--containername", NO_CONTAINER])
     tracers = [
         Tracer("alone", "workload alone", None),
         Tracer("ref_count", "reference consumer (a): libbpf, count only",
                [ref, obj, "--mode", "count"], stats="json", expected_per_cycle=per_cycle),
         Tracer("ref_json", "reference consumer (b): libbpf, a JSON line per event",
                [ref, obj, "--mode", "json"], stats="json", expected_per_cycle=per_cycle),
-        Tracer("ig_json", "ig run trace_tcp -o json",
-               [ig, "run", gadget_dir, "-o", "json", "--stats"], stats="json",
-               expected_per_cycle=per_cycle),
-        Tracer("ig_columns", "ig run trace_tcp -o columns",
-               [ig, "run", gadget_dir, "-o", "columns", "--stats"], stats="json",
-               expected_per_cycle=per_cycle),
+        Tracer("ig_json", "ig run trace_tcp --host -o json",
+               ig_run + host + ["-o", "json", "--stats"], stats="json",
+               expected_per_cycle=per_cycle, env=store_env),
+        Tracer("ig_columns", "ig run trace_tcp --host -o columns",
+               ig_run + host + ["-o", "columns", "--stats"], stats="json",
+               expected_per_cycle=per_cycle, env=store_env),
         Tracer("ig_container", "ig run trace_tcp --containername (matches nothing)",
-               [ig, "run", gadget_dir, "-o", "json", "--stats", "--containername", NO_CONTAINER],
-               stats="json", na=None if has_containername else "flag missing"),
+               ig_run + ["-o", "json", "--stats", "--containername", NO_CONTAINER],
+               stats="json", na=None if has_containername else "flag missing", env=store_env),
     ]
     bpftrace = shutil.which("bpftrace")
     tracers.append(Tracer("bpftrace", "bpftrace, equivalent script (trace_tcp.bt)",
@@ -408,7 +434,9 @@ def probe_bcc(workdir):
         r = subprocess.run([tool], capture_output=True, text=True, timeout=20)
     except subprocess.TimeoutExpired:
         return None  # it ran
-    reason = [l for l in r.stderr.splitlines() if "kernel headers" in l or "rror" in l]
+    text = r.stdout + r.stderr
+    reason = [l for l in text.splitlines() if "kernel headers" in l] or [
+        l for l in text.splitlines() if "rror" in l]
     return reason[0].strip() if reason else "exited with %d" % r.returncode
 
 
@@ -433,15 +461,21 @@ def main():
         if not os.access(p, os.X_OK):
             raise SystemExit("%s missing: cmake --build %s --target tcp_storm ref_consumer"
                              % (p, build))
-    tracers = make_tracers(build, ig, gadget_dir)
-    if args.only:
-        keep = set(args.only.split(",")) | {"alone"}
-        tracers = [t for t in tracers if t.key in keep]
-    runnable = [t for t in tracers if t.argv is not None and not t.na]
     started = time.monotonic()
     workdir = tempfile.mkdtemp(prefix="ig-bench-")
-    samples = []
     try:
+        store_env = None
+        if has_image_commands(ig):
+            try:
+                store_env = prepare_store(ig, build, workdir)
+            except RuntimeError as e:
+                log("running ig from %s: cannot build the image into a store: %s" % (gadget_dir, e))
+        tracers = make_tracers(build, ig, gadget_dir, store_env)
+        if args.only:
+            keep = set(args.only.split(",")) | {"alone"}
+            tracers = [t for t in tracers if t.key in keep]
+        runnable = [t for t in tracers if t.argv is not None and not t.na]
+        samples = []
         plan = [("accept", args.cycles, args.rounds, runnable)]
         stress = [t for t in runnable if t.key in ("ref_count", "ref_json", "ig_json", "bpftrace")]
         if args.refused_rounds > 0 and stress:
@@ -460,7 +494,7 @@ def main():
                 log("%s round %d/%d done (%.0f s)" % (mode, rnd + 1, rounds,
                                                       time.monotonic() - started))
         bcc = probe_bcc(workdir)
-        pull = image_pull_rows(ig, gadget_dir, workdir)
+        pull = image_pull_rows(ig, store_env, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -471,8 +505,9 @@ def main():
                 cpu = line.split(":", 1)[1].strip()
                 break
     print("# ig benchmark, %s" % time.strftime("%Y-%m-%d %H:%M"))
-    print("machine: %d CPUs (%s), kernel %s; build %s" % (os.cpu_count(), cpu, os.uname().release,
-                                                          build))
+    print("machine: %d CPUs (%s), kernel %s; build %s; ig runs trace_tcp from %s" % (
+        os.cpu_count(), cpu, os.uname().release, build,
+        "the local store" if store_env else gadget_dir))
     print("rounds: %d × %d connect/accept/close cycles, %d × %d refused connects; "
           "medians (min–max)\n" % (args.rounds, args.cycles, args.refused_rounds,
                                    args.refused_cycles))

@@ -2,8 +2,8 @@
 // The limit for a user-space consumer of trace_tcp: the same BPF object, ring buffer and batched
 // wake-up threshold as `ig run trace_tcp`, read by a tight ring_buffer__poll loop written
 // directly against libbpf. Mode `count` only counts records; mode `json` formats each one as
-// the JSON line `ig -o json` prints (same fields, hand-written into a reused buffer, written in
-// 64 KiB chunks). Runs until SIGINT/SIGTERM, then prints on stderr
+// the JSON line `ig -o json --host` prints for a host process (same fields, hand-written into a
+// reused buffer, written in 64 KiB chunks). Runs until SIGINT/SIGTERM, then prints on stderr
 //   {"stats":{"records":N,"lost":N,"reserve_failures":N,"start_to_attached_ms":X}}
 //
 //   ref_consumer OBJECT [--mode count|json] [--out FILE] [--verbose]
@@ -215,7 +215,11 @@ public:
         signed_num(e.fd);
         put(",\"accept_fd\":");
         signed_num(e.accept_fd);
-        put("}\n");
+        // ig's containers operator adds these; for host processes (the benchmark's workload)
+        // they are empty, and this consumer knows no containers.
+        put(",\"k8s\":{\"namespace\":\"\",\"podName\":\"\",\"containerName\":\"\"},"
+            "\"runtime\":{\"containerName\":\"\",\"containerId\":\"\",\"runtimeName\":\"\","
+            "\"containerImageName\":\"\"}}\n");
         if (buf_.size() >= kFlush)
             flush();
     }
@@ -268,21 +272,28 @@ private:
             }
         }
     }
-    // "2026-11-23T11:27:55.466162333+00:00"; the date part is cached per second.
+    // "2026-11-23T11:27:55.466162333+00:00" in local time, as ig prints it; the date and the
+    // zone are computed once per second.
     void timestamp(std::uint64_t boot_ns) {
         std::int64_t ns = static_cast<std::int64_t>(boot_ns) + boot_to_real_ns_;
         std::time_t sec = static_cast<std::time_t>(ns / 1000000000);
         if (sec != cached_sec_) {
             std::tm tm{};
-            gmtime_r(&sec, &tm);
-            std::strftime(cached_, sizeof cached_, "%Y-%m-%dT%H:%M:%S", &tm);
+            localtime_r(&sec, &tm);
+            std::strftime(cached_date_, sizeof cached_date_, "%Y-%m-%dT%H:%M:%S", &tm);
+            char zone[8] = "";
+            std::strftime(zone, sizeof zone, "%z", &tm); // +hhmm; ig prints +hh:mm
+            std::snprintf(cached_zone_, sizeof cached_zone_, "%.3s:%.2s", zone, zone + 3);
             cached_sec_ = sec;
         }
-        buf_.append(cached_);
-        char frac[16];
-        std::snprintf(frac, sizeof frac, ".%09lld", static_cast<long long>(ns % 1000000000));
-        buf_.append(frac);
-        buf_.append("+00:00");
+        buf_.append(cached_date_);
+        char frac[10];
+        auto f = static_cast<std::uint32_t>(ns % 1000000000);
+        frac[0] = '.';
+        for (int i = 9; i >= 1; --i, f /= 10)
+            frac[i] = static_cast<char>('0' + f % 10);
+        buf_.append(frac, sizeof frac);
+        buf_.append(cached_zone_);
     }
     void endpoint(const L4Endpoint& ep) {
         put("{\"port\":");
@@ -303,7 +314,8 @@ private:
     std::string buf_;
     std::int64_t boot_to_real_ns_ = 0;
     std::time_t cached_sec_ = -1;
-    char cached_[32] = "";
+    char cached_date_[32] = "";
+    char cached_zone_[8] = "";
 };
 
 struct Consumer {
