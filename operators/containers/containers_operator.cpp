@@ -23,17 +23,50 @@ struct Enriched {
     const char* name; // child of runtime. or k8s.
     bool k8s;
     const char* width;
-    std::string (*value)(const Container&);
+    const std::string& (*value)(const Container&);
 };
 
 const Enriched kFields[] = {
-    {"namespace", true, "30", [](const Container& c) { return c.k8s.namespace_name; }},
-    {"podName", true, "30", [](const Container& c) { return c.k8s.pod_name; }},
-    {"containerName", true, "30", [](const Container& c) { return c.k8s.container_name; }},
-    {"containerName", false, "30", [](const Container& c) { return c.name; }},
-    {"containerId", false, "13", [](const Container& c) { return c.id; }},
-    {"runtimeName", false, "19", [](const Container& c) { return c.runtime; }},
-    {"containerImageName", false, "30", [](const Container& c) { return c.image; }},
+    {"namespace", true, "30",
+     [](const Container& c) -> const std::string& { return c.k8s.namespace_name; }},
+    {"podName", true, "30",
+     [](const Container& c) -> const std::string& { return c.k8s.pod_name; }},
+    {"containerName", true, "30",
+     [](const Container& c) -> const std::string& { return c.k8s.container_name; }},
+    {"containerName", false, "30", [](const Container& c) -> const std::string& { return c.name; }},
+    {"containerId", false, "13", [](const Container& c) -> const std::string& { return c.id; }},
+    {"runtimeName", false, "19",
+     [](const Container& c) -> const std::string& { return c.runtime; }},
+    {"containerImageName", false, "30",
+     [](const Container& c) -> const std::string& { return c.image; }},
+};
+
+// The container of the last record seen, so that the seven enriched fields of one record (and
+// usually the next records, which come in bursts from one process) cost one registry lookup.
+// Used from the event-loop thread only.
+class LookupCache {
+public:
+    explicit LookupCache(std::shared_ptr<ContainerManager> manager)
+        : manager_(std::move(manager)) {}
+
+    const Container* find(std::uint64_t mntns) {
+        const auto& registry = manager_->registry();
+        std::uint64_t generation = registry.generation();
+        if (!valid_ || mntns != mntns_ || generation != generation_) {
+            container_ = registry.by_mntns(mntns);
+            mntns_ = mntns;
+            generation_ = generation;
+            valid_ = true;
+        }
+        return container_.get();
+    }
+
+private:
+    std::shared_ptr<ContainerManager> manager_;
+    containers::ContainerRegistry::Ptr container_;
+    std::uint64_t mntns_ = 0;
+    std::uint64_t generation_ = 0;
+    bool valid_ = false;
 };
 
 std::uint64_t read_id(const std::uint8_t* p, std::uint32_t size) {
@@ -95,6 +128,7 @@ public:
         if (!enabled_)
             return;
         manager_ = std::make_shared<ContainerManager>(options_);
+        lookup_ = std::make_shared<LookupCache>(manager_);
         manager_->scan();
         bool show_k8s = selector_.selects_k8s();
         for (const auto& c : manager_->registry().live())
@@ -151,8 +185,7 @@ public:
         auto it = mntns_fields_.find(r.source);
         if (it == mntns_fields_.end())
             return true;
-        auto c =
-            manager_->registry().by_mntns(read_id(r.data + it->second.first, it->second.second));
+        const Container* c = lookup_->find(read_id(r.data + it->second.first, it->second.second));
         return c ? selector_.matches(*c) : host_;
     }
 
@@ -181,10 +214,10 @@ private:
             f.type = FieldType::String;
             f.derived = true;
             auto value = e.value;
-            f.renderer = [mgr = manager_, off, size, value](const std::uint8_t* rec,
-                                                            ValueSink& out) {
-                auto c = mgr->registry().by_mntns(read_id(rec + off, size));
-                out.string_value(c ? value(*c) : std::string());
+            f.renderer = [cache = lookup_, off, size, value](const std::uint8_t* rec,
+                                                             ValueSink& out) {
+                const Container* c = cache->find(read_id(rec + off, size));
+                out.string_value(c ? std::string_view(value(*c)) : std::string_view());
             };
             f.annotations["columns.width"] = e.width;
             bool visible = e.k8s ? show_k8s : std::strcmp(e.name, "containerName") == 0;
@@ -233,6 +266,7 @@ private:
     containers::ContainerSelector selector_;
     containers::DiscoveryOptions options_;
     std::shared_ptr<ContainerManager> manager_;
+    std::shared_ptr<LookupCache> lookup_;
     std::map<const DataSource*, std::pair<std::uint32_t, std::uint32_t>> mntns_fields_;
     GadgetContext* ctx_ = nullptr;
     std::mutex mutex_;

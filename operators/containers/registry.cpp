@@ -14,6 +14,7 @@ void ContainerRegistry::put(Container c) {
     std::erase_if(retired_, [&](const Retired& r) { return r.container->mntns_id == p->mntns_id; });
     by_id_[p->id] = p;
     by_mntns_[p->mntns_id] = p;
+    generation_.fetch_add(1, std::memory_order_release);
 }
 
 ContainerRegistry::Ptr ContainerRegistry::retire(const std::string& id, bool immediately) {
@@ -27,6 +28,7 @@ ContainerRegistry::Ptr ContainerRegistry::retire(const std::string& id, bool imm
         by_mntns_.erase(m);
     if (!immediately)
         retired_.push_back({p, batches_});
+    generation_.fetch_add(1, std::memory_order_release);
     return p;
 }
 
@@ -35,7 +37,8 @@ void ContainerRegistry::batch_end() {
     if (!lock.owns_lock())
         return; // discovery is writing: drop nothing this time, never stall the event loop
     ++batches_;
-    std::erase_if(retired_, [&](const Retired& r) { return batches_ >= r.retired_at + 2; });
+    if (std::erase_if(retired_, [&](const Retired& r) { return batches_ >= r.retired_at + 2; }))
+        generation_.fetch_add(1, std::memory_order_release);
 }
 
 ContainerRegistry::Ptr ContainerRegistry::by_mntns(std::uint64_t mntns) const {

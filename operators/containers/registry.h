@@ -7,6 +7,7 @@
 
 #include "operators/containers/container.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <shared_mutex>
@@ -29,6 +30,9 @@ public:
     void batch_end();
 
     Ptr by_mntns(std::uint64_t mntns) const;
+    // Changes whenever a lookup by mntns could answer differently; lets the event thread cache
+    // its last lookup instead of taking the lock for every enriched field.
+    std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
     Ptr by_id(const std::string& id) const;
     bool contains(const std::string& id) const;
     std::vector<Ptr> live() const; // sorted by name
@@ -43,6 +47,7 @@ private:
     std::unordered_map<std::uint64_t, Ptr> by_mntns_;
     std::vector<Retired> retired_;
     std::uint64_t batches_ = 0;
+    std::atomic<std::uint64_t> generation_{0};
 };
 
 } // namespace ig::containers

@@ -46,3 +46,22 @@ TEST(Registry, ReplacingAContainerMovesItsMntns) {
     EXPECT_EQ(r.live().size(), 1u);
     EXPECT_FALSE(r.retire("unknown"));
 }
+
+// The event thread caches its last lookup while the generation is unchanged, so every change a
+// lookup could see must move the generation, and a drain that forgets nothing must not.
+TEST(Registry, GenerationMovesWheneverALookupCouldChange) {
+    ContainerRegistry r;
+    auto g0 = r.generation();
+    r.put(make("web", 100));
+    auto g1 = r.generation();
+    EXPECT_NE(g1, g0);
+    r.batch_end();
+    EXPECT_EQ(r.generation(), g1); // nothing retired, nothing forgotten
+    r.retire("web");
+    auto g2 = r.generation();
+    EXPECT_NE(g2, g1);
+    r.batch_end();
+    EXPECT_EQ(r.generation(), g2); // still answering for the retired container
+    r.batch_end();
+    EXPECT_NE(r.generation(), g2); // forgotten now
+}
