@@ -6,6 +6,7 @@
 #include "operators/containers/selector.h"
 #include "runtime/error.h"
 
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -140,6 +141,11 @@ public:
     void pre_load(GadgetContext& ctx) override {
         if (!enabled_ || (host_ && selector_.empty()))
             return; // everything, as Inspektor Gadget does with --host alone
+        if (!host_ && selector_.empty() && manager_->registry().live().empty())
+            // Otherwise a user on a host without containers sees an empty table and no reason.
+            std::fputs("NOTE: showing events of containers only, and none is running yet; add "
+                       "--host to include host processes\n",
+                       stderr);
         const bool on = true;
         kernel_filter_ = ctx.set_constant(kFilterVar, &on, sizeof on);
         if (kernel_filter_)
