@@ -317,7 +317,8 @@ def case_run_from_store(tmp):
     for ref in (REF, REF.split(":v1")[0] + "@" + d):  # by tag, then pinned by digest
         # --host: this test's own process is not in a container (the containers operator
         # otherwise narrows events to containers whenever a container runtime is present).
-        run = IgRun(ref, "--pull", "never", "--host")
+        # Built here and unsigned: verification (on for a registry host) is turned off.
+        run = IgRun(ref, "--pull", "never", "--host", "--verify-image=false")
         try:
             run.wait_attached(probe)
             events = run.events()

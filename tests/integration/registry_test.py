@@ -46,6 +46,12 @@ class Env:
         os.environ["IG_STORE"] = self.store
         os.environ["REGISTRY_AUTH_FILE"] = os.path.join(self.dir, "ig-auth.json")
         os.environ["DOCKER_CONFIG"] = os.path.join(self.dir, "docker")
+        # These images are unsigned: a host config that turns signature verification off (it is
+        # on by default for references with a registry host; signing_test.py covers it).
+        self.config = os.path.join(self.dir, "ig-config.yaml")
+        with open(self.config, "w") as f:
+            f.write("operator:\n  oci:\n    verify-image: false\n")
+        os.environ["IG_CONFIG"] = self.config
         self.cleanups = []
 
     def close(self):

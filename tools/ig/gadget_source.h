@@ -5,6 +5,7 @@
 #pragma once
 
 #include "runtime/gadget/package.h"
+#include "tools/ig/trust_flags.h"
 
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct SourceOptions {
     std::string ca_file;
     int pull_timeout_seconds = 30;
     std::string authfile;
+    // Allowlist, pulling and signature verification, merged with the host config (see
+    // tools/ig/image_trust.h).
+    TrustFlags trust;
 };
 
 GadgetPackage obtain_gadget(const std::string& image, const SourceOptions& options);

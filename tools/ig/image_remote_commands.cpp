@@ -5,6 +5,9 @@
 #include "registry/reference.h"
 #include "registry/remote/credentials.h"
 #include "registry/remote/push.h"
+#include "registry/signature/image_signatures.h"
+#include "tools/ig/config_file.h"
+#include "tools/ig/image_trust.h"
 #include "tools/ig/registry_access.h"
 #include "tools/ig/remote_commands.h"
 
@@ -85,6 +88,7 @@ int run_image_pull(const std::vector<std::string>& raw) {
     opts.custom_help("REF [flags]");
     opts.allow_unrecognised_options();
     add_remote_flags(opts);
+    add_trust_flags(opts);
     opts.add_options()("h,help", "Help");
     auto parsed = parse(opts, args);
     if (parsed.count("help")) {
@@ -94,14 +98,42 @@ int run_image_pull(const std::vector<std::string>& raw) {
     for (const auto& u : parsed.unmatched())
         if (u.starts_with("-"))
             throw RegistryError("unknown flag '" + u + "' for ig image pull");
-    auto ref = registry::Reference::parse(one_positional(parsed, "image reference"));
+    const std::string typed = one_positional(parsed, "image reference");
+    auto ref = registry::Reference::parse(typed);
     RemoteFlags flags = read_remote_flags(parsed);
+    ImageTrust trust(read_trust_flags(parsed), load_host_config(default_config_path()));
+    flags.insecure_registries = trust.insecure_registries(flags.insecure_registries);
     registry::LocalStore store(registry::LocalStore::default_path());
+    trust.check_allowed_before_pull(ref);
+    if (!trust.pulling_allowed()) {
+        // Nothing is fetched; an image already in the store is still checked, so that
+        // `ig image pull` answers "may this host run it?" offline.
+        auto local = store.resolve(ref);
+        if (!local)
+            trust.refuse_pull(ref);
+        trust.admit(store, ref, typed, nullptr);
+        std::printf("%s@%s is in the local store; not pulled (pulling is disallowed)\n",
+                    registry::LocalStore::ref_name(ref).c_str(), local->digest.str().c_str());
+        return 0;
+    }
     auto result = pull_reference(ref, store, flags);
     std::printf("Pulled %s@%s (%zu blobs fetched, %zu already present, %llu bytes)\n",
                 registry::LocalStore::ref_name(ref).c_str(), result.descriptor.digest.str().c_str(),
                 result.blobs_fetched, result.blobs_present,
                 static_cast<unsigned long long>(result.bytes_fetched));
+    // The signature travels with the image (best effort: an unsigned image is not an error
+    // here; verification below, or at `ig run`, decides).
+    auto client = make_client(ref.registry, flags);
+    auto sig = fetch_signature(*client, ref, result.descriptor.digest, store);
+    if (!sig.problem.empty())
+        std::fprintf(stderr, "WARNING: %s\n", sig.problem.c_str());
+    else
+        std::printf("Signature %s: %s\n",
+                    registry::LocalStore::ref_name(
+                        registry::signature::signature_reference(ref, result.descriptor.digest))
+                        .c_str(),
+                    sig.found ? "pulled" : "none in the registry");
+    trust.admit(store, ref, typed, nullptr);
     return 0;
 }
 
@@ -166,8 +198,71 @@ int run_login_command(const std::vector<std::string>& args, bool logout) {
     return 0;
 }
 
-int run_image_sign(const std::vector<std::string>&) {
-    throw RegistryError("ig image sign is not implemented yet");
+int run_image_sign(const std::vector<std::string>& raw) {
+    auto args = strip_name(raw, "sign");
+    cxxopts::Options opts("ig image sign",
+                          "Sign an image of the local store with a cosign-compatible key and push "
+                          "the signature (tag sha256-<digest>.sig) to its registry");
+    opts.custom_help("REF --key KEY [flags]");
+    opts.allow_unrecognised_options();
+    add_remote_flags(opts);
+    opts.add_options()("key", "PEM EC P-256 private key (unencrypted PKCS#8 or SEC1)",
+                       cxxopts::value<std::string>()->default_value(""))(
+        "local-only", "Only store the signature locally; do not push it",
+        cxxopts::value<bool>()->default_value("false"))("h,help", "Help");
+    auto parsed = parse(opts, args);
+    if (parsed.count("help")) {
+        std::cout << opts.help();
+        return 0;
+    }
+    for (const auto& u : parsed.unmatched())
+        if (u.starts_with("-"))
+            throw RegistryError("unknown flag '" + u + "' for ig image sign");
+    auto ref = registry::Reference::parse(one_positional(parsed, "image reference"));
+    const std::string key_path = parsed["key"].as<std::string>();
+    if (key_path.empty())
+        throw RegistryError("ig image sign needs a private key (--key cosign.key)");
+    auto key = registry::signature::PrivateKey::load(key_path);
+    RemoteFlags flags = read_remote_flags(parsed);
+    for (const auto& r : load_host_config(default_config_path()).insecure_registries)
+        flags.insecure_registries.push_back(r);
+    registry::LocalStore store(registry::LocalStore::default_path());
+    // What is signed is what the reference resolves to here (the index of a multi-arch image),
+    // the digest `ig run` and `ig image pull` verify.
+    auto desc = store.resolve(ref);
+    if (!desc)
+        throw RegistryError("image " + ref.str() + " is not in the local store " +
+                            store.root().string() + " (pull or build it first)");
+    auto signed_ = registry::signature::sign_image(store, ref, desc->digest, key);
+    const std::string sig_name = registry::LocalStore::ref_name(signed_.signature_ref);
+    std::printf("Signed %s@%s with %s (%s, %zu signature%s)\n", ref.name().c_str(),
+                desc->digest.str().c_str(), key_path.c_str(), sig_name.c_str(), signed_.signatures,
+                signed_.signatures == 1 ? "" : "s");
+    if (signed_.already_signed)
+        std::printf("This key had already signed this digest; the signature is unchanged\n");
+    // Each platform manifest too, as cosign sign --recursive (Inspektor Gadget's CI) does:
+    // containers/image (skopeo, podman) checks the signature of every instance it copies.
+    std::vector<registry::Reference> to_push{signed_.signature_ref};
+    if (desc->media_type == registry::media::kImageIndex ||
+        desc->media_type == registry::media::kDockerManifestList) {
+        auto index =
+            registry::parse_index(store.read_blob(desc->digest, registry::kMaxManifestBytes));
+        for (const auto& m : index.manifests)
+            if (store.has_blob(m.digest))
+                to_push.push_back(
+                    registry::signature::sign_image(store, ref, m.digest, key).signature_ref);
+        std::printf("Signed its %zu platform manifest%s too\n", to_push.size() - 1,
+                    to_push.size() == 2 ? "" : "s");
+    }
+    if (parsed["local-only"].as<bool>())
+        return 0;
+    auto client = make_client(ref.registry, flags);
+    for (const auto& sig_ref : to_push) {
+        auto pushed = remote::push_image(*client, sig_ref, store);
+        std::printf("Pushed %s@%s\n", registry::LocalStore::ref_name(sig_ref).c_str(),
+                    pushed.descriptor.digest.str().c_str());
+    }
+    return 0;
 }
 
 } // namespace ig::cli

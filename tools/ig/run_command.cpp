@@ -32,8 +32,22 @@ struct RunFlags {
 // Flags of `ig run` itself that take a value, so the image argument can be found before the
 // gadget's own flags are known.
 const std::set<std::string> kRunValueFlags = {
-    "-t",        "--timeout",      "--pull",    "--interval", "--insecure-registries",
-    "--ca-file", "--pull-timeout", "--authfile"};
+    "-t",        "--timeout",      "--pull",     "--interval",    "--insecure-registries",
+    "--ca-file", "--pull-timeout", "--authfile", "--public-keys", "--allowed-gadgets"};
+
+// "--name" alone is true; "--name=true|false|1|0".
+std::optional<bool> early_bool(const std::string& arg, const std::string& name) {
+    if (arg == "--" + name)
+        return true;
+    if (arg.rfind("--" + name + "=", 0) != 0)
+        return std::nullopt;
+    std::string v = arg.substr(name.size() + 3);
+    if (v == "true" || v == "1")
+        return true;
+    if (v == "false" || v == "0")
+        return false;
+    throw Error("invalid value '" + v + "' for --" + name + ": expected true or false");
+}
 
 // "500ms", "2s", "1m" or a plain number of seconds.
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag) {
@@ -132,6 +146,18 @@ void add_run_flags(cxxopts::Options& opts) {
         cxxopts::value<std::string>()->default_value("30"))(
         "authfile", "Registry credentials file (docker config.json format)",
         cxxopts::value<std::string>()->default_value(""));
+    // Trust (also read early; tools/ig/image_trust.h says how they combine with
+    // /etc/ig/config.yaml).
+    opts.add_options("Run")("verify-image",
+                            "Verify the image's cosign signature (default: on for references "
+                            "with a registry host; --verify-image=false skips it)",
+                            cxxopts::value<std::string>()->implicit_value("true"))(
+        "public-keys", "PEM public keys (FILE[,FILE…]) a signature must verify with",
+        cxxopts::value<std::string>())(
+        "allowed-gadgets", "Only these images (registry/repo:tag, …@sha256:…, sha256:…, prefix*)",
+        cxxopts::value<std::string>())(
+        "disallow-pulling", "Only images already in the local store; never contact a registry",
+        cxxopts::value<std::string>()->implicit_value("true"));
 }
 
 void add_operator_flags(cxxopts::Options& opts, const Pipeline& pipeline,
@@ -209,6 +235,14 @@ int run_command(const std::vector<std::string>& args) {
             source.ca_file = *v;
         else if (auto v = early_value(i, "authfile"))
             source.authfile = *v;
+        else if (auto v = early_value(i, "public-keys"))
+            source.trust.public_keys.push_back(*v);
+        else if (auto v = early_value(i, "allowed-gadgets"))
+            source.trust.allowed_gadgets.push_back(*v);
+        else if (auto b = early_bool(args[i], "verify-image"))
+            source.trust.verify_image = *b;
+        else if (auto b = early_bool(args[i], "disallow-pulling"))
+            source.trust.disallow_pulling = source.trust.disallow_pulling || *b;
         else if (auto v = early_value(i, "pull-timeout")) {
             try {
                 source.pull_timeout_seconds = std::stoi(*v);
@@ -229,9 +263,20 @@ int run_command(const std::vector<std::string>& args) {
     cxxopts::Options opts("ig run " + image, instance->package().metadata.description);
     opts.custom_help("[flags]");
     opts.positional_help("");
-    std::set<std::string> taken = {"help",         "timeout",  "verbose", "stats",
-                                   "pull",         "interval", "ca-file", "insecure-registries",
-                                   "pull-timeout", "authfile"};
+    std::set<std::string> taken = {"help",
+                                   "timeout",
+                                   "verbose",
+                                   "stats",
+                                   "pull",
+                                   "interval",
+                                   "ca-file",
+                                   "insecure-registries",
+                                   "pull-timeout",
+                                   "authfile",
+                                   "verify-image",
+                                   "public-keys",
+                                   "allowed-gadgets",
+                                   "disallow-pulling"};
     add_run_flags(opts);
     add_operator_flags(opts, pipeline, taken);
     add_param_flags(opts, *instance, taken);
