@@ -2,6 +2,7 @@
 #include "registry/atomic_file.h"
 
 #include "registry/error.h"
+#include "registry/unique_fd.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -16,28 +17,6 @@ namespace {
 std::string sys_error(const std::string& what, int err) {
     return what + ": " + std::strerror(err);
 }
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    // close() can report a deferred write error (NFS); callers that write check it.
-    int close() {
-        int rc = ::close(fd_);
-        fd_ = -1;
-        return rc;
-    }
-
-private:
-    int fd_;
-};
 
 void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
     while (!bytes.empty()) {

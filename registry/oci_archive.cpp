@@ -4,6 +4,7 @@
 #include "registry/atomic_file.h"
 #include "registry/error.h"
 #include "registry/tar.h"
+#include "registry/unique_fd.h"
 
 #include <algorithm>
 #include <array>
@@ -22,27 +23,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
 constexpr std::string_view kBlobPrefix = "blobs/sha256/";
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    int close() {
-        int rc = ::close(fd_);
-        fd_ = -1;
-        return rc;
-    }
-
-private:
-    int fd_;
-};
 
 bool is_index_type(std::string_view mt) {
     return mt == media::kImageIndex || mt == media::kDockerManifestList;
