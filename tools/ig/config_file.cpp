@@ -2,6 +2,7 @@
 #include "tools/ig/config_file.h"
 
 #include "runtime/error.h"
+#include "tools/ig/comma_list.h"
 
 #include <cstdlib>
 #include <yaml-cpp/yaml.h>
@@ -17,21 +18,8 @@ std::string where(const std::filesystem::path& path, const std::string& key) {
 std::vector<std::string> string_list(const YAML::Node& node, const std::filesystem::path& path,
                                      const std::string& key) {
     std::vector<std::string> out;
-    if (node.IsScalar()) { // a single value or a comma-separated string
-        std::string text = node.as<std::string>();
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            std::size_t comma = text.find(',', start);
-            std::string item =
-                text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            if (!item.empty())
-                out.push_back(item);
-            if (comma == std::string::npos)
-                break;
-            start = comma + 1;
-        }
-        return out;
-    }
+    if (node.IsScalar()) // a single value or a comma-separated string
+        return split_commas({node.as<std::string>()});
     if (!node.IsSequence())
         throw Error(where(path, key) + ": expected a list of strings");
     for (const auto& item : node) {

@@ -4,5 +4,6 @@
 add_library(ig_image_cli STATIC)
 target_include_directories(ig_image_cli PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(ig_image_cli PUBLIC ig_registry ig_runtime cxxopts::cxxopts)
+target_sources(ig_image_cli PRIVATE ${CMAKE_CURRENT_LIST_DIR}/comma_list.cpp)
 include(${CMAKE_CURRENT_LIST_DIR}/image_local.cmake OPTIONAL)
 include(${CMAKE_CURRENT_LIST_DIR}/image_remote.cmake OPTIONAL)

@@ -5,6 +5,7 @@
 #include "registry/policy.h"
 #include "registry/remote/pull.h"
 #include "registry/signature/image_signatures.h"
+#include "tools/ig/comma_list.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -13,24 +14,6 @@ namespace ig::cli {
 
 using registry::RegistryError;
 namespace signature = registry::signature;
-
-std::vector<std::string> split_commas(const std::vector<std::string>& values) {
-    std::vector<std::string> out;
-    for (const auto& v : values) {
-        std::size_t start = 0;
-        while (start <= v.size()) {
-            std::size_t comma = v.find(',', start);
-            std::string item =
-                v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            if (!item.empty())
-                out.push_back(item);
-            if (comma == std::string::npos)
-                break;
-            start = comma + 1;
-        }
-    }
-    return out;
-}
 
 void add_trust_flags(cxxopts::Options& opts) {
     opts.add_options("Trust")(

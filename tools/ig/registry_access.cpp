@@ -2,6 +2,7 @@
 #include "tools/ig/registry_access.h"
 
 #include "registry/error.h"
+#include "tools/ig/comma_list.h"
 
 namespace ig::cli {
 
@@ -22,24 +23,11 @@ void add_remote_flags(cxxopts::Options& opts, const std::string& timeout_flag) {
 }
 
 std::vector<std::string> split_registry_list(const std::vector<std::string>& values) {
-    std::vector<std::string> out;
-    for (const auto& v : values) {
-        std::size_t p = 0;
-        while (p <= v.size()) {
-            std::size_t comma = v.find(',', p);
-            std::string item =
-                v.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
-            if (!item.empty()) {
-                if (item.find('/') != std::string::npos || item.find("://") != std::string::npos)
-                    throw RegistryError("invalid --insecure-registries entry '" + item +
-                                        "': expected host or host:port");
-                out.push_back(item);
-            }
-            if (comma == std::string::npos)
-                break;
-            p = comma + 1;
-        }
-    }
+    std::vector<std::string> out = split_commas(values);
+    for (const auto& item : out)
+        if (item.find('/') != std::string::npos || item.find("://") != std::string::npos)
+            throw RegistryError("invalid --insecure-registries entry '" + item +
+                                "': expected host or host:port");
     return out;
 }
 

@@ -16,7 +16,4 @@ struct TrustFlags {
     bool disallow_pulling = false;            // --disallow-pulling
 };
 
-// "a,b" and repeated flags → {a, b}; empty items dropped.
-std::vector<std::string> split_commas(const std::vector<std::string>& values);
-
 } // namespace ig::cli
