@@ -4,6 +4,7 @@
 target_sources(ig_registry PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/digest.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reference.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/strict_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/oci.cpp
   ${CMAKE_CURRENT_LIST_DIR}/file_lock.cpp
   ${CMAKE_CURRENT_LIST_DIR}/atomic_file.cpp

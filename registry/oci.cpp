@@ -5,6 +5,7 @@
 #include "registry/oci.h"
 
 #include "registry/error.h"
+#include "registry/strict_json.h"
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -20,46 +21,7 @@ constexpr std::size_t kMaxManifests = 20000;
 constexpr std::size_t kMaxAnnotations = 1000;
 
 json parse_strict(std::string_view text, const std::string& what) {
-    if (text.size() > kMaxManifestBytes)
-        throw RegistryError(what + ": " + std::to_string(text.size()) +
-                            " bytes is larger than the " + std::to_string(kMaxManifestBytes) +
-                            "-byte limit");
-    std::vector<std::set<std::string>> keys; // one set per open object
-    auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-        switch (event) {
-        case json::parse_event_t::object_start:
-            keys.emplace_back();
-            [[fallthrough]];
-        case json::parse_event_t::array_start:
-            if (depth > kMaxDepth)
-                throw RegistryError(what + ": JSON nested deeper than " +
-                                    std::to_string(kMaxDepth) + " levels");
-            break;
-        case json::parse_event_t::object_end:
-            if (!keys.empty())
-                keys.pop_back();
-            break;
-        case json::parse_event_t::key:
-            if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second)
-                throw RegistryError(what + ": duplicate key '" + parsed.get<std::string>() + "'");
-            break;
-        default:
-            break;
-        }
-        return true;
-    };
-    try {
-        json j = json::parse(text.begin(), text.end(), callback, true, false);
-        if (!j.is_object())
-            throw RegistryError(what + ": not a JSON object");
-        return j;
-    } catch (const json::exception& e) {
-        // nlohmann's messages start with "[json.exception.parse_error.101] "; keep the reason.
-        std::string msg = e.what();
-        if (auto pos = msg.find("] "); pos != std::string::npos)
-            msg = msg.substr(pos + 2);
-        throw RegistryError(what + ": malformed JSON: " + msg);
-    }
+    return parse_strict_json(text, what, {kMaxManifestBytes, kMaxDepth});
 }
 
 const json* field(const json& obj, const char* key) {

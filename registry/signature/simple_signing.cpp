@@ -2,6 +2,7 @@
 #include "registry/signature/simple_signing.h"
 
 #include "registry/error.h"
+#include "registry/strict_json.h"
 
 #include <algorithm>
 #include <cctype>
@@ -24,45 +25,7 @@ std::string lower(std::string s) {
 }
 
 json parse_strict(std::string_view text) {
-    if (text.size() > kMaxPayloadBytes)
-        throw RegistryError(kWhat + ": " + std::to_string(text.size()) +
-                            " bytes is larger than the " + std::to_string(kMaxPayloadBytes) +
-                            "-byte limit");
-    std::vector<std::set<std::string>> keys;
-    auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-        switch (event) {
-        case json::parse_event_t::object_start:
-            keys.emplace_back();
-            [[fallthrough]];
-        case json::parse_event_t::array_start:
-            if (depth > kMaxDepth)
-                throw RegistryError(kWhat + ": JSON nested deeper than " +
-                                    std::to_string(kMaxDepth) + " levels");
-            break;
-        case json::parse_event_t::object_end:
-            if (!keys.empty())
-                keys.pop_back();
-            break;
-        case json::parse_event_t::key:
-            if (!keys.empty() && !keys.back().insert(lower(parsed.get<std::string>())).second)
-                throw RegistryError(kWhat + ": duplicate key '" + parsed.get<std::string>() + "'");
-            break;
-        default:
-            break;
-        }
-        return true;
-    };
-    try {
-        json j = json::parse(text.begin(), text.end(), callback, true, false);
-        if (!j.is_object())
-            throw RegistryError(kWhat + ": not a JSON object");
-        return j;
-    } catch (const json::exception& e) {
-        std::string msg = e.what();
-        if (auto pos = msg.find("] "); pos != std::string::npos)
-            msg = msg.substr(pos + 2);
-        throw RegistryError(kWhat + ": malformed JSON: " + msg);
-    }
+    return parse_strict_json(text, kWhat, {kMaxPayloadBytes, kMaxDepth, true});
 }
 
 // The member named `key` (case-insensitively, as cosign's Go decoder matches), of the given type.
