@@ -337,6 +337,25 @@ def case_verify_offline(env, reg, s):
                  "has no signature")
 
 
+@with_registry
+def case_export_import_carries_signature(env, reg, s):
+    """An air-gapped host gets the signature with the image and verifies it offline."""
+    s.sign("--local-only")
+    tar = os.path.join(env.dir, "signed.tar")
+    out = ig("image", "export", s.ref, tar).stdout
+    check("1 image and 1 signature" in out, "export output: %s" % out)
+    s.forget()
+    reg.stop()
+    expect_error(["run", s.ref, "--public-keys", s.pub, "--pull", "never", "-t", "1"],
+                 "not in the local store")
+    ig("image", "import", tar)
+    rt.run_with_events(s.ref, "--public-keys", s.pub, "--pull", "never")
+    # Without the signature the same bytes are refused.
+    ig("image", "remove", s.sig_ref)
+    expect_error(["run", s.ref, "--public-keys", s.pub, "--pull", "never", "-t", "1"],
+                 "has no signature")
+
+
 def write_config(env, text):
     path = os.path.join(env.dir, "config.yaml")
     with open(path, "w") as f:

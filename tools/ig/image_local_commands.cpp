@@ -4,10 +4,12 @@
 #include "registry/error.h"
 #include "registry/local_store.h"
 #include "registry/oci_archive.h"
+#include "registry/signature/image_signatures.h"
 #include "runtime/error.h"
 #include "runtime/gadget/package.h"
 #include "tools/ig/image_args.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -307,9 +309,24 @@ int image_export(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i + 1 < a.positional.size(); ++i)
         refs.push_back(parse_ref(a.positional[i]));
     LocalStore store = open_store();
+    // Signatures travel with their images, so an air-gapped host can verify what it imports.
+    const std::size_t images = refs.size();
+    for (std::size_t i = 0; i < images; ++i) {
+        auto descriptor = store.resolve(refs[i]);
+        if (!descriptor)
+            continue; // export_images names the missing reference
+        auto sig = registry::signature::signature_reference(refs[i], descriptor->digest);
+        bool listed =
+            std::ranges::any_of(refs, [&](const Reference& r) { return r.str() == sig.str(); });
+        if (!listed && store.resolve(sig))
+            refs.push_back(sig);
+    }
     registry::export_images(store, refs, output);
-    std::cout << "Exported " << refs.size() << (refs.size() == 1 ? " image" : " images") << " to "
-              << output.string() << "\n";
+    std::cout << "Exported " << images << (images == 1 ? " image" : " images");
+    if (refs.size() > images)
+        std::cout << " and " << refs.size() - images
+                  << (refs.size() - images == 1 ? " signature" : " signatures");
+    std::cout << " to " << output.string() << "\n";
     return 0;
 }
 
