@@ -5,6 +5,7 @@
 #include "registry/signature/signature_manifest.h"
 #include "registry/signature/simple_signing.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace ig::registry::signature {
@@ -30,6 +31,16 @@ std::vector<SignedPayload> stored_signatures(const LocalStore& store, const Refe
 }
 
 } // namespace
+
+bool is_signature_tag(std::string_view tag) {
+    constexpr std::string_view prefix = "sha256-", suffix = ".sig";
+    if (tag.size() != prefix.size() + 64 + suffix.size() || !tag.starts_with(prefix) ||
+        !tag.ends_with(suffix))
+        return false;
+    auto hex = tag.substr(prefix.size(), 64);
+    return std::ranges::all_of(
+        hex, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
 
 std::string signature_tag(const Digest& digest) {
     return "sha256-" + std::string(digest.hex()) + ".sig";

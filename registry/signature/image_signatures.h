@@ -11,12 +11,15 @@
 #include "registry/signature/keys.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ig::registry::signature {
 
 // "sha256-<hex>.sig"
 std::string signature_tag(const Digest& digest);
+// Whether a tag has that form (listings hide signature artifacts by default).
+bool is_signature_tag(std::string_view tag);
 // The same registry and repository as `image`, tagged signature_tag(digest).
 Reference signature_reference(const Reference& image, const Digest& digest);
 

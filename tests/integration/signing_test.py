@@ -341,6 +341,9 @@ def case_verify_offline(env, reg, s):
 def case_export_import_carries_signature(env, reg, s):
     """An air-gapped host gets the signature with the image and verifies it offline."""
     s.sign("--local-only")
+    tag = sig_tag(s.digest)
+    check(tag not in ig("image", "list", "--no-trunc").stdout, "image list shows signatures")
+    check(tag in ig("image", "list", "--all", "--no-trunc").stdout, "image list --all hides them")
     tar = os.path.join(env.dir, "signed.tar")
     out = ig("image", "export", s.ref, tar).stdout
     check("1 image and 1 signature" in out, "export output: %s" % out)

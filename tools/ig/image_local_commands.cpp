@@ -110,14 +110,20 @@ bool has_help(const ImageArgs& a, const char* usage) {
 
 int image_list(const std::vector<std::string>& args) {
     auto a = parse_image_args(
-        "list", args, {{"output", 'o', true}, {"no-trunc", 0, false}, {"help", 'h', false}});
-    if (has_help(a, "Usage: ig image list [-o columns|json|jsonpretty] [--no-trunc]\n"))
+        "list", args,
+        {{"output", 'o', true}, {"no-trunc", 0, false}, {"all", 'a', false}, {"help", 'h', false}});
+    if (has_help(a, "Usage: ig image list [-o columns|json|jsonpretty] [--no-trunc] [--all]\n"
+                    "  --all also lists signature artifacts (sha256-<digest>.sig tags)\n"))
         return 0;
     if (!a.positional.empty())
         throw Error("ig image list takes no arguments");
     std::string mode = output_mode(a, "columns", {"columns", "json", "jsonpretty"});
     LocalStore store = open_store();
     auto entries = store.list();
+    if (!a.has("all"))
+        std::erase_if(entries, [](const registry::StoreEntry& e) {
+            return registry::signature::is_signature_tag(split_reference(e.reference).second);
+        });
     if (mode != "columns") {
         json out = json::array();
         for (const auto& e : entries) {
