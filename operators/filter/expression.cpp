@@ -3,6 +3,8 @@
 
 #include "runtime/error.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace ig {
@@ -16,6 +18,61 @@ struct OpToken {
 constexpr OpToken kOps[] = {{"==", FilterOp::Eq},   {"!=", FilterOp::Ne}, {"<=", FilterOp::Le},
                             {">=", FilterOp::Ge},   {"!~", FilterOp::NotMatch},
                             {"<", FilterOp::Lt},    {">", FilterOp::Gt},  {"~", FilterOp::Match}};
+
+// std::regex (libstdc++) reads backreference numbers and repetition counts into an int without
+// overflow checks, and expands every counted repetition into copies of its operand. Bound both
+// before compiling, so a typed pattern can neither trigger undefined behaviour nor make ig build
+// an automaton of millions of states.
+void check_regex_limits(const std::string& re) {
+    constexpr std::size_t kMaxLength = 512;
+    constexpr unsigned long kMaxCount = 1000;      // one {m,n}
+    constexpr unsigned long kMaxExpansion = 10000; // all counts multiplied: nesting multiplies
+    if (re.size() > kMaxLength)
+        throw Error("a regular expression may have at most " + std::to_string(kMaxLength) +
+                    " characters");
+    auto digits = [&](std::size_t& i) {
+        std::size_t start = i;
+        while (i < re.size() && std::isdigit(static_cast<unsigned char>(re[i])))
+            ++i;
+        if (i - start > 4)
+            throw Error("number '" + re.substr(start, i - start) + "' is too large");
+        return i == start ? 0ul : std::stoul(re.substr(start, i - start));
+    };
+    unsigned long expansion = 1;
+    bool in_brackets = false;
+    for (std::size_t i = 0; i < re.size();) {
+        char c = re[i];
+        if (c == '\\') {
+            ++i;
+            if (i < re.size() && std::isdigit(static_cast<unsigned char>(re[i])) && !in_brackets)
+                (void)digits(i); // a backreference
+            else
+                ++i;
+        } else if (in_brackets) {
+            in_brackets = c != ']';
+            ++i;
+        } else if (c == '[') {
+            in_brackets = true;
+            i += (i + 1 < re.size() && re[i + 1] == ']') ? 2 : 1; // "[]...]": ']' is literal
+        } else if (c == '{') {
+            ++i;
+            unsigned long count = digits(i);
+            if (i < re.size() && re[i] == ',') {
+                ++i;
+                count = std::max(count, digits(i));
+            }
+            if (count > kMaxCount)
+                throw Error("repetition count " + std::to_string(count) + " is larger than " +
+                            std::to_string(kMaxCount));
+            expansion *= std::max(count, 1ul);
+            if (expansion > kMaxExpansion)
+                throw Error("counted repetitions expand to more than " +
+                            std::to_string(kMaxExpansion) + " copies");
+        } else {
+            ++i;
+        }
+    }
+}
 
 Condition parse_condition(const std::string& text) {
     // The operator is the first operator token after a field name (letters, digits, . and _).
@@ -94,7 +151,15 @@ CompiledFilter::CompiledFilter(const DataSource& ds, const std::vector<Condition
                        f.type == FieldType::Enum;
         if (c.op == FilterOp::Match || c.op == FilterOp::NotMatch) {
             try {
-                b.re = std::make_shared<std::regex>(c.text, std::regex::ECMAScript);
+                check_regex_limits(c.text);
+                // __polynomial (libstdc++): match with the breadth-first executor, linear in
+                // the text, instead of backtracking that is exponential on "(|a)***" (found by
+                // fuzzing). It refuses back-references, which need backtracking.
+                b.re = std::make_shared<std::regex>(c.text, std::regex::ECMAScript |
+                                                                std::regex_constants::__polynomial);
+            } catch (const Error& e) {
+                throw Error("--filter: regular expression '" + c.text + "' for " + c.field_name +
+                            " is refused: " + e.what());
             } catch (const std::regex_error& e) {
                 throw Error("--filter: invalid regular expression '" + c.text + "' for " +
                             c.field_name + ": " + e.what());

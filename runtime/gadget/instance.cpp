@@ -163,7 +163,8 @@ bool GadgetInstance::set_rodata_variable(const std::string& name, const void* by
     const btf_var_secinfo* vs = btf_var_secinfos(sec);
     for (std::uint16_t i = 0; i < btf_vlen(sec); ++i) {
         const btf_type* vt = btf__type_by_id(b, vs[i].type);
-        if (name != btf__name_by_offset(b, vt->name_off))
+        const char* var_name = vt ? btf__name_by_offset(b, vt->name_off) : nullptr;
+        if (!var_name || name != var_name)
             continue;
         if (vs[i].size != size)
             throw Error("variable " + name + " has size " + std::to_string(vs[i].size) + ", not " +

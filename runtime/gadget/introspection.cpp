@@ -33,10 +33,19 @@ std::vector<std::string> split(std::string_view s, std::string_view sep) {
     }
 }
 
-std::string type_name(const btf* b, const btf_type* t) {
-    const char* n = btf__name_by_offset(b, t->name_off);
+// Untrusted BTF: a name offset may point outside the string section (libbpf returns null).
+std::string name_at(const btf* b, std::uint32_t name_off) {
+    const char* n = btf__name_by_offset(b, name_off);
     return n ? n : "";
 }
+
+std::string type_name(const btf* b, const btf_type* t) {
+    return t ? name_at(b, t->name_off) : "";
+}
+
+// Bounds that keep a corrupt or hostile object from making ig allocate or read without limit.
+constexpr int kMaxStructDepth = 16;
+constexpr std::size_t kMaxFields = 4096;
 
 // Follows typedefs and qualifiers, collecting typedef names (outermost first).
 std::uint32_t resolve(const btf* b, std::uint32_t id, std::vector<std::string>* tags) {
@@ -64,37 +73,41 @@ std::shared_ptr<EnumNames> enum_names_of(const btf* b, const btf_type* t) {
         for (std::uint16_t i = 0; i < btf_vlen(t); ++i)
             names->values.emplace_back(names->is_signed ? e[i].val
                                                         : static_cast<std::uint32_t>(e[i].val),
-                                       btf__name_by_offset(b, e[i].name_off));
+                                       name_at(b, e[i].name_off));
     } else {
         const struct btf_enum64* e = btf_enum64(t);
         for (std::uint16_t i = 0; i < btf_vlen(t); ++i)
             names->values.emplace_back(static_cast<std::int64_t>(btf_enum64_value(&e[i])),
-                                       btf__name_by_offset(b, e[i].name_off));
+                                       name_at(b, e[i].name_off));
     }
     return names;
 }
 
 // Sets type/size of `f` from a resolved scalar type; false if the type is not a scalar.
 bool scalar_type(const btf* b, const btf_type* t, Field& f) {
+    // Values are loaded as 1, 2, 4 or 8 bytes (floats as 4 or 8): another size, possible only in
+    // corrupt BTF, is kept as opaque bytes so that no load reads past the field.
+    bool loadable = t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8;
     if (btf_is_int(t)) {
         std::uint8_t enc = btf_int_encoding(t);
         f.size = t->size;
-        if (enc & BTF_INT_BOOL)
-            f.type = FieldType::Bool;
-        else if (t->size > 8)
+        if (!loadable)
             f.type = FieldType::Bytes;
+        else if (enc & BTF_INT_BOOL)
+            f.type = FieldType::Bool;
         else
             f.type = (enc & BTF_INT_SIGNED) ? FieldType::Int : FieldType::Uint;
         return true;
     }
     if (btf_is_any_enum(t)) {
-        f.type = FieldType::Enum;
+        f.type = loadable ? FieldType::Enum : FieldType::Bytes;
         f.size = t->size;
-        f.enum_names = enum_names_of(b, t);
+        if (loadable)
+            f.enum_names = enum_names_of(b, t);
         return true;
     }
     if (btf_is_float(t)) {
-        f.type = FieldType::Float;
+        f.type = t->size == 4 || t->size == 8 ? FieldType::Float : FieldType::Bytes;
         f.size = t->size;
         return true;
     }
@@ -112,10 +125,14 @@ public:
 
     void add_members(std::uint32_t struct_id, const std::string& prefix, std::uint32_t base,
                      int parent) {
+        // A struct containing itself (corrupt BTF) would otherwise recurse without end.
+        if (++depth_ > kMaxStructDepth)
+            throw Error("struct nesting deeper than " + std::to_string(kMaxStructDepth) +
+                        " levels at '" + prefix + "'");
         const btf_type* t = btf__type_by_id(btf_, struct_id);
         const btf_member* m = btf_members(t);
         for (std::uint16_t i = 0; i < btf_vlen(t); ++i) {
-            std::string member = btf__name_by_offset(btf_, m[i].name_off);
+            std::string member = name_at(btf_, m[i].name_off);
             // "__" marks padding and private members, as in Inspektor Gadget.
             if (member.rfind("__", 0) == 0)
                 continue;
@@ -131,6 +148,7 @@ public:
             }
             add_member(m[i].type, prefix + member, member, offset, parent);
         }
+        --depth_;
     }
 
     std::vector<Field> take() { return std::move(fields_); }
@@ -144,6 +162,8 @@ public:
 private:
     void add_member(std::uint32_t type_id, const std::string& name, const std::string& member,
                     std::uint32_t offset, int parent) {
+        if (fields_.size() >= kMaxFields)
+            throw Error("more than " + std::to_string(kMaxFields) + " fields");
         Field f;
         f.name = name;
         f.member = member;
@@ -179,7 +199,11 @@ private:
             Field elem;
             if (!et || !scalar_type(btf_, et, elem))
                 return; // arrays of structs or arrays: not representable as one field
-            f.size = elem.size * arr->nelems;
+            std::uint64_t bytes = std::uint64_t{elem.size} * arr->nelems;
+            if (bytes > kMaxRecordBytes)
+                throw Error("array '" + name + "' of " + std::to_string(bytes) +
+                            " bytes is larger than a record may be");
+            f.size = static_cast<std::uint32_t>(bytes);
             if (elem.size == 1 && btf_is_int(et) && !(btf_int_encoding(et) & BTF_INT_BOOL)) {
                 f.type = FieldType::String;
             } else {
@@ -198,7 +222,23 @@ private:
 
     const btf* btf_;
     std::vector<Field> fields_;
+    int depth_ = 0;
 };
+
+// Every field must lie inside the record: the event loop hands operators records of exactly
+// record_size bytes, and corrupt BTF can place members anywhere.
+void check_record_layout(const DataSource& ds) {
+    if (ds.record_size > kMaxRecordBytes)
+        throw Error("data source '" + ds.name + "' has records of " +
+                    std::to_string(ds.record_size) + " bytes; the limit is " +
+                    std::to_string(kMaxRecordBytes));
+    for (const auto& f : ds.fields)
+        if (std::uint64_t{f.offset} + f.size > ds.record_size)
+            throw Error("field '" + f.name + "' of data source '" + ds.name + "' (offset " +
+                        std::to_string(f.offset) + ", " + std::to_string(f.size) +
+                        " bytes) lies outside its " + std::to_string(ds.record_size) +
+                        "-byte record");
+}
 
 bool has_prefix(std::string_view s, std::string_view p) {
     return s.substr(0, p.size()) == p;
@@ -304,6 +344,9 @@ DataSource map_iterator_source(bpf_object* obj, const btf* b, const std::string&
     ds.map_name = map_name;
     ds.key_size = bpf_map__key_size(map);
     ds.value_size = bpf_map__value_size(map);
+    if (ds.key_size > kMaxRecordBytes || ds.value_size > kMaxRecordBytes)
+        throw Error("map iterator '" + name + "': map '" + map_name +
+                    "' has entries larger than a record may be");
     ds.value_offset = (ds.key_size + 7) & ~7u;
     ds.record_size = ds.value_offset + ds.value_size;
     add_map_side(b, bpf_map__btf_key_type_id(map), "key", 0, ds, "key");
@@ -318,8 +361,12 @@ std::vector<Field> fields_from_btf_struct(const btf* b, const std::string& struc
     int id = btf__find_by_name_kind(b, struct_name.c_str(), BTF_KIND_STRUCT);
     if (id < 0)
         throw Error("struct " + struct_name + " not found in the object's BTF");
+    std::uint32_t size = btf__type_by_id(b, id)->size;
+    if (size > kMaxRecordBytes)
+        throw Error("struct " + struct_name + " is " + std::to_string(size) +
+                    " bytes; records are limited to " + std::to_string(kMaxRecordBytes));
     if (record_size)
-        *record_size = btf__type_by_id(b, id)->size;
+        *record_size = size;
     FieldBuilder builder(b);
     builder.add_members(static_cast<std::uint32_t>(id), "", 0, -1);
     return builder.take();
@@ -396,7 +443,7 @@ Introspection introspect_object(bpf_object* obj) {
             bool found = false;
             for (std::uint16_t i = 0; i < btf_vlen(sec); ++i) {
                 const btf_type* vt = btf__type_by_id(b, vs[i].type);
-                if (type_name(b, vt) != var)
+                if (!vt || type_name(b, vt) != var)
                     continue;
                 ParamSpec p = param_from_var(b, var, vt->type, vs[i].offset, vs[i].size);
                 if (const WellKnown* wk = well_known(var)) {
@@ -413,6 +460,8 @@ Introspection introspect_object(bpf_object* obj) {
                             "one)");
         }
     }
+    for (const auto& ds : out.datasources)
+        check_record_layout(ds);
     return out;
 }
 

@@ -14,6 +14,10 @@ struct btf;
 
 namespace ig {
 
+// Largest record (event struct, iterator row, map key + value) a data source may declare: the
+// event loop pads short records to this size, so a corrupt object must not choose it freely.
+inline constexpr std::uint32_t kMaxRecordBytes = 1u << 20;
+
 struct Introspection {
     std::vector<DataSource> datasources;
     std::vector<ParamSpec> params;
@@ -22,7 +26,8 @@ struct Introspection {
 };
 
 // Reads the markers and types of an opened (not yet loaded) object. Throws ig::Error if the
-// object has no BTF, or a marker names a map or struct that does not exist.
+// object has no BTF, a marker names a map or struct that does not exist, or a record is larger
+// than kMaxRecordBytes or has a field outside it.
 Introspection introspect_object(bpf_object* obj);
 
 // Builds the flattened field table of `struct_name` (exposed for tests and tools).

@@ -2,6 +2,7 @@
 #include "runtime/gadget/package.h"
 
 #include "runtime/error.h"
+#include "runtime/gadget/object_validation.h"
 
 #include <bit>
 #include <cstring>
@@ -54,6 +55,7 @@ void validate_object(const std::string& origin, const std::vector<std::uint8_t>&
                     std::to_string(machine) + ")");
     if ((hdr.e_ident[EI_DATA] == ELFDATA2LSB) != (std::endian::native == std::endian::little))
         throw Error(origin + ": the BPF object was built for the other byte order");
+    validate_elf_structure(origin, obj);
 }
 
 } // namespace

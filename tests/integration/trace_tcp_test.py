@@ -204,7 +204,7 @@ def case_bad_input(tmp=None):
         shutil.copytree(TRACE_TCP, corrupt)
         with open(os.path.join(corrupt, "program.bpf.o"), "r+b") as f:
             f.truncate(2000)
-        expect_error(["run", corrupt], "opening the BPF object")
+        expect_error(["run", corrupt], "corrupt BPF object")
 
         badparam = os.path.join(tmp, "badparam")
         shutil.copytree(TRACE_TCP, badparam)
