@@ -13,7 +13,8 @@ void install_libbpf_logger(bool verbose);
 // Clears the captured lines (call before a step whose failure should be explained).
 void clear_captured_log();
 
-// The captured lines that explain a failure: the verifier's last lines and libbpf errors.
+// The captured lines that explain a failure. After a verifier rejection: the program, the source
+// line and instruction that failed and the verifier's message; otherwise libbpf's last lines.
 std::vector<std::string> captured_log_summary(std::size_t max_lines = 8);
 
 // The program whose load failed, from libbpf's "prog 'NAME': failed to load" line among the
