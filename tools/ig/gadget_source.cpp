@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tools/ig/gadget_source.h"
 
+#include "registry/local_store.h"
+#include "registry/reference.h"
 #include "runtime/error.h"
+#include "tools/ig/config_file.h"
+#include "tools/ig/image_trust.h"
+#include "tools/ig/registry_access.h"
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-
-#ifdef IG_HAVE_REGISTRY
-#include "registry/local_store.h"
-#include "registry/reference.h"
-#include "tools/ig/config_file.h"
-#include "tools/ig/image_trust.h"
-#include "tools/ig/registry_access.h"
-#endif
 
 namespace ig::cli {
 
@@ -21,19 +18,14 @@ GadgetPackage obtain_gadget(const std::string& image, const SourceOptions& optio
     if (options.pull != "always" && options.pull != "missing" && options.pull != "never")
         throw Error("invalid value '" + options.pull +
                     "' for --pull: expected always, missing or never");
-#ifdef IG_HAVE_REGISTRY
     ImageTrust trust(options.trust, load_host_config(default_config_path()));
-#endif
     // A path (contains '/' and exists, or starts with '.' or '/') is a gadget directory.
     std::error_code ec;
     if (std::filesystem::is_directory(image, ec) &&
         (image.find('/') != std::string::npos || image.starts_with("."))) {
-#ifdef IG_HAVE_REGISTRY
         trust.check_directory_allowed(image);
-#endif
         return load_package_from_dir(image);
     }
-#ifdef IG_HAVE_REGISTRY
     auto ref = registry::Reference::parse(image);
     registry::LocalStore store(registry::LocalStore::default_path());
     trust.check_allowed_before_pull(ref);
@@ -72,9 +64,6 @@ GadgetPackage obtain_gadget(const std::string& image, const SourceOptions& optio
     if (!gadget)
         throw Error("image " + ref.str() + " is not in the local store " + store.root().string());
     return make_package(ref.str(), std::move(gadget->metadata_yaml), std::move(gadget->bpf_object));
-#else
-    throw Error("'" + image + "' is not a gadget directory");
-#endif
 }
 
 } // namespace ig::cli
