@@ -34,12 +34,13 @@ for t in $targets; do
     log="$BUILD_DIR/fuzz-work/$t.log"
     echo "== fuzz_$t: ${FUZZ_SECONDS}s"
     status=0
+    started=$SECONDS
     # -timeout: one input running longer than 10 s is a hang, saved like a crash.
     "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" "${seeds[@]}" >"$log" 2>&1 ||
         status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    line="fuzz_$t: ${execs:-?} executions in ${FUZZ_SECONDS}s, corpus $(ls "$work" | wc -l) inputs"
+    line="fuzz_$t: ${execs:-?} executions in $((SECONDS - started))s, corpus $(ls "$work" | wc -l) inputs"
     if [ $status -ne 0 ]; then
         failed+=("$t")
         line+=", FAILED (exit $status): see $log and $artifacts/"

@@ -44,16 +44,17 @@ void check_regex_limits(const std::string& re) {
         char c = re[i];
         if (c == '\\') {
             ++i;
-            if (i < re.size() && std::isdigit(static_cast<unsigned char>(re[i])) && !in_brackets)
-                (void)digits(i); // a backreference
+            // A back-reference (or, in brackets, an escape libstdc++ also reads as a number).
+            if (i < re.size() && std::isdigit(static_cast<unsigned char>(re[i])))
+                (void)digits(i);
             else
                 ++i;
         } else if (in_brackets) {
-            in_brackets = c != ']';
+            in_brackets = c != ']'; // ECMAScript: "[]" is an empty class, ']' always closes
             ++i;
         } else if (c == '[') {
             in_brackets = true;
-            i += (i + 1 < re.size() && re[i + 1] == ']') ? 2 : 1; // "[]...]": ']' is literal
+            ++i;
         } else if (c == '{') {
             ++i;
             unsigned long count = digits(i);
