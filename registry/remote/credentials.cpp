@@ -109,7 +109,10 @@ std::optional<Credentials> parse_docker_config(std::string_view json, std::strin
         throw RegistryError("credentials file " + std::string(source) +
                             ": 'auths' is not an object");
     std::string want = normalize_registry_key(registry);
-    for (const auto& [key, entry] : auths->items()) {
+    for (const auto& item : auths->items()) {
+        // Not a structured binding: C++20 clang cannot capture those in the lambda below.
+        const std::string& key = item.key();
+        const nlohmann::json& entry = item.value();
         if (normalize_registry_key(key) != want)
             continue;
         std::string where = std::string(source) + " entry '" + key + "'";
