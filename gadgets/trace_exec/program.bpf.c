@@ -29,7 +29,7 @@
 #define ARG_CHUNK 256 /* at most this much of each argument, NUL included */
 #define MAX_ARGS 64
 #define PATH_LEN 4096 /* PATH_MAX */
-#define NAME_LEN 256 /* NAME_MAX + 1 */
+#define NAME_LEN 256  /* NAME_MAX + 1 */
 #define MAX_PATH_DEPTH 64
 #define MAX_PENDING 1024
 
@@ -191,8 +191,7 @@ static long path_walk_step(__u32 index, void *data)
  * helper cannot be called from tracepoints, hence the walk. bpf_loop() keeps the verifier's
  * work to one step, whatever MAX_PATH_DEPTH is. A path deeper than MAX_PATH_DEPTH components,
  * or longer than PATH_LEN, keeps its last components. */
-static __always_inline void path_to_str(const struct path *path, const struct path *root,
-					char *out)
+static __always_inline void path_to_str(const struct path *path, const struct path *root, char *out)
 {
 	struct path_walk w = {};
 	__u32 zero = 0;

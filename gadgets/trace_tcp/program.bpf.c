@@ -5,9 +5,10 @@
  * it, so pid, comm and mount namespace are the caller's:
  *  - connect: syscalls/sys_enter_connect + sys_exit_connect bracket the call; the
  *    CLOSE->SYN_SENT transition seen by tp_btf/inet_sock_set_state inside that bracket gives the
- *    socket; its 4-tuple is read once the kernel has bound the local port. The result of the syscall is the error (0, ECONNREFUSED,
- *    EINPROGRESS for non-blocking sockets, ...). A non-blocking connect that later fails emits a
- *    second connect event carrying the final error, taken from the socket's SYN_SENT->CLOSE.
+ *    socket; its 4-tuple is read once the kernel has bound the local port. The result of the
+ * syscall is the error (0, ECONNREFUSED, EINPROGRESS for non-blocking sockets, ...). A non-blocking
+ * connect that later fails emits a second connect event carrying the final error, taken from the
+ * socket's SYN_SENT->CLOSE.
  *  - accept: sys_exit_accept/accept4 return the new fd; the socket is found in the caller's fd
  *    table, so the event belongs to the process that called accept(), not to softirq context.
  *  - close: the ESTABLISHED/CLOSE_WAIT -> FIN_WAIT1/LAST_ACK/CLOSE transition that tcp_close()
@@ -80,7 +81,7 @@ struct pending_connect {
 	struct gadget_l4endpoint_t user_dst; /* from the sockaddr passed to connect() */
 	int fd;
 	__u32 final_err; /* SYN_SENT->CLOSE already happened inside the syscall */
-	bool settled; /* the handshake finished (either way) inside the syscall */
+	bool settled;	 /* the handshake finished (either way) inside the syscall */
 };
 
 /* A non-blocking connect that returned EINPROGRESS, keyed by socket, until it settles. */
@@ -153,7 +154,8 @@ static __always_inline void tuple_from_sock(const struct sock *sk, struct tuple 
 		t->src.version = t->dst.version = 6;
 		BPF_CORE_READ_INTO(&t->src.addr_raw.v6, sk,
 				   __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&t->dst.addr_raw.v6, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&t->dst.addr_raw.v6, sk,
+				   __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	}
 }
 
@@ -278,8 +280,8 @@ int ig_tcp_connect_exit(struct trace_event_raw_sys_exit *ctx)
 			}
 		}
 	} else if (err && err != EINPROGRESS && err != EALREADY && err != EISCONN) {
-		/* Failed before a SYN was sent (no route, no free port, ...): report it if the fd is
-		 * a TCP socket, with the destination the caller asked for. */
+		/* Failed before a SYN was sent (no route, no free port, ...): report it if the fd
+		 * is a TCP socket, with the destination the caller asked for. */
 		const struct sock *sk = sock_from_fd(pc->fd);
 		struct tuple t = {};
 
@@ -404,8 +406,8 @@ int BPF_PROG(ig_tcp_set_state, const struct sock *sk, int oldstate, int newstate
 		}
 
 		if (pc && pc->sk == sk) {
-			/* Settled while the connecting thread still holds the socket lock. The tuple
-			 * is complete now, before a reset releases the local port. */
+			/* Settled while the connecting thread still holds the socket lock. The
+			 * tuple is complete now, before a reset releases the local port. */
 			pc->settled = true;
 			tuple_from_sock(sk, &pc->tuple);
 			if (newstate == TCP_CLOSE)

@@ -139,7 +139,8 @@ static __always_inline void tuple_from_sock(const struct sock *sk, struct tuple 
 		t->src.version = t->dst.version = 6;
 		BPF_CORE_READ_INTO(&t->src.addr_raw.v6, sk,
 				   __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&t->dst.addr_raw.v6, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&t->dst.addr_raw.v6, sk,
+				   __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	}
 }
 
@@ -266,8 +267,8 @@ int ig_tcpconnect_exit(struct trace_event_raw_sys_exit *ctx)
 		__u64 key = (__u64)pc->sk;
 		bpf_map_delete_elem(&connecting_socks, &key);
 	} else if (err && err != EINPROGRESS && err != EALREADY && err != EISCONN) {
-		/* Failed before a SYN was sent (no route, no free port, ...): report it if the fd is
-		 * a TCP socket, with the destination the caller asked for. */
+		/* Failed before a SYN was sent (no route, no free port, ...): report it if the fd
+		 * is a TCP socket, with the destination the caller asked for. */
 		const struct sock *sk = sock_from_fd(pc->fd);
 		struct tuple t = {};
 
@@ -313,8 +314,8 @@ int BPF_PROG(ig_tcpconnect_state, const struct sock *sk, int oldstate, int newst
 		tid = *tidp;
 		pc = bpf_map_lookup_elem(&pending_connects, &tid);
 		if (pc && pc->sk == sk) {
-			/* Settled while the connecting thread is still inside connect(): the tuple is
-			 * complete now, before a reset releases the local port. */
+			/* Settled while the connecting thread is still inside connect(): the tuple
+			 * is complete now, before a reset releases the local port. */
 			pc->settled = true;
 			tuple_from_sock(sk, &pc->tuple);
 		}

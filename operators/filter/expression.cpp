@@ -15,9 +15,9 @@ struct OpToken {
     FilterOp op;
 };
 // Longest first, so "<=" is not read as "<" followed by "=v".
-constexpr OpToken kOps[] = {{"==", FilterOp::Eq},   {"!=", FilterOp::Ne}, {"<=", FilterOp::Le},
-                            {">=", FilterOp::Ge},   {"!~", FilterOp::NotMatch},
-                            {"<", FilterOp::Lt},    {">", FilterOp::Gt},  {"~", FilterOp::Match}};
+constexpr OpToken kOps[] = {{"==", FilterOp::Eq}, {"!=", FilterOp::Ne},       {"<=", FilterOp::Le},
+                            {">=", FilterOp::Ge}, {"!~", FilterOp::NotMatch}, {"<", FilterOp::Lt},
+                            {">", FilterOp::Gt},  {"~", FilterOp::Match}};
 
 // std::regex (libstdc++) reads backreference numbers and repetition counts into an int without
 // overflow checks, and expands every counted repetition into copies of its operand. Bound both
@@ -144,7 +144,8 @@ CompiledFilter::CompiledFilter(const DataSource& ds, const std::vector<Condition
                         "'");
         const Field& f = ds.fields[*idx];
         if (f.type == FieldType::Struct && !f.text_renderer)
-            throw Error("--filter: field '" + c.field_name + "' is a structure; filter on one "
+            throw Error("--filter: field '" + c.field_name +
+                        "' is a structure; filter on one "
                         "of its members");
         Bound b{&f, c.op, {}, nullptr};
         bool textual = f.renderer || f.text_renderer || f.type == FieldType::String ||
@@ -167,14 +168,15 @@ CompiledFilter::CompiledFilter(const DataSource& ds, const std::vector<Condition
             }
         } else if (f.type == FieldType::Bool) {
             if (c.text != "true" && c.text != "false")
-                throw Error("--filter: " + c.field_name + " is a boolean: compare it with true "
-                            "or false, not '" + c.text + "'");
+                throw Error("--filter: " + c.field_name +
+                            " is a boolean: compare it with true "
+                            "or false, not '" +
+                            c.text + "'");
             b.want.kind = FieldValue::Kind::Bool;
             b.want.u = c.text == "true";
         } else if (!textual) {
             if (!parse_number(c.text, b.want, f.type))
-                throw Error("--filter: " + c.field_name + " is a number; '" + c.text +
-                            "' is not");
+                throw Error("--filter: " + c.field_name + " is a number; '" + c.text + "' is not");
         } else {
             b.want.kind = FieldValue::Kind::String;
             b.want.s = c.text;

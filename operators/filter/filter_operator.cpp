@@ -76,6 +76,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Operator> make_filter_operator() { return std::make_unique<FilterOperator>(); }
+std::unique_ptr<Operator> make_filter_operator() {
+    return std::make_unique<FilterOperator>();
+}
 
 } // namespace ig

@@ -20,9 +20,7 @@ class SortOperator final : public Operator {
 public:
     std::string_view name() const override { return "sort"; }
     Stage stage() const override { return Stage::Aggregate; }
-    std::string_view description() const override {
-        return "orders and limits the rows of tables";
-    }
+    std::string_view description() const override { return "orders and limits the rows of tables"; }
     std::vector<FlagSpec> flags() const override {
         return {{"sort", "",
                  "Order table rows by fields: a,-b (a ascending, then b descending); default "
@@ -57,8 +55,7 @@ public:
                     if (first_error.empty())
                         first_error = e.what();
                 }
-            } else if (auto it = ds.annotations.find("sort.default");
-                       it != ds.annotations.end()) {
+            } else if (auto it = ds.annotations.find("sort.default"); it != ds.annotations.end()) {
                 keys_[&ds] = parse(ds, it->second);
             }
         }
@@ -132,6 +129,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Operator> make_sort_operator() { return std::make_unique<SortOperator>(); }
+std::unique_ptr<Operator> make_sort_operator() {
+    return std::make_unique<SortOperator>();
+}
 
 } // namespace ig

@@ -18,17 +18,17 @@
  * sparing the traced workload a wake-up per event. */
 const volatile __u32 gadget_ringbuf_wakeup_bytes = 0;
 
-#define GADGET_TRACER_MAP(name, size)                                                          \
-	struct {                                                                                \
-		__uint(type, BPF_MAP_TYPE_RINGBUF);                                              \
-		__uint(max_entries, size);                                                       \
-	} name SEC(".maps");                                                                     \
-	struct {                                                                                \
-		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                         \
-		__uint(max_entries, 1);                                                          \
-		__type(key, __u32);                                                              \
-		__type(value, __u64);                                                            \
-	} name##_lost_samples SEC(".maps");                                                      \
+#define GADGET_TRACER_MAP(name, size)                    \
+	struct {                                         \
+		__uint(type, BPF_MAP_TYPE_RINGBUF);      \
+		__uint(max_entries, size);               \
+	} name SEC(".maps");                             \
+	struct {                                         \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); \
+		__uint(max_entries, 1);                  \
+		__type(key, __u32);                      \
+		__type(value, __u64);                    \
+	} name##_lost_samples SEC(".maps");              \
 	const void *gadget_map_tracer_##name __attribute__((unused))
 
 #ifndef GADGET_NO_BUF_RESERVE
@@ -58,8 +58,8 @@ static __always_inline __u64 __gadget_wakeup_flags(void *map)
 	if (gadget_ringbuf_wakeup_bytes == 0)
 		return 0;
 	return bpf_ringbuf_query(map, BPF_RB_AVAIL_DATA) >= gadget_ringbuf_wakeup_bytes
-		       ? BPF_RB_FORCE_WAKEUP
-		       : BPF_RB_NO_WAKEUP;
+		   ? BPF_RB_FORCE_WAKEUP
+		   : BPF_RB_NO_WAKEUP;
 }
 
 #ifndef GADGET_NO_BUF_RESERVE
@@ -108,7 +108,7 @@ static __always_inline long __gadget_output_buf(void *ctx, void *map, void *lost
 		__gadget_count_lost(lost_map);
 	return ret;
 }
-#define gadget_output_buf(ctx, map, buf, size)                                                 \
+#define gadget_output_buf(ctx, map, buf, size) \
 	__gadget_output_buf(ctx, map, map##_lost_samples, buf, size)
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Well-known process filters. Each is a GADGET_PARAM, so `--pid`, `--tid`, `--uid`, `--gid` and
- * `--comm` appear on every gadget that includes this header, and filtering happens in the kernel. */
+ * `--comm` appear on every gadget that includes this header, and filtering happens in the kernel.
+ */
 #ifndef GADGET_FILTER_H
 #define GADGET_FILTER_H
 
@@ -36,8 +37,8 @@ static __always_inline bool gadget_comm_differs(const char *comm)
 }
 
 static __always_inline bool gadget_should_discard_data(gadget_mntns_id mntns_id, gadget_pid pid,
-							gadget_tid tid, const char *comm,
-							gadget_uid uid, gadget_gid gid)
+						       gadget_tid tid, const char *comm,
+						       gadget_uid uid, gadget_gid gid)
 {
 	if (gadget_should_discard_mntns_id(mntns_id))
 		return true;

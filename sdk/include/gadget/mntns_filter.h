@@ -23,8 +23,7 @@ struct {
 
 static __always_inline bool gadget_should_discard_mntns_id(gadget_mntns_id mntns_id)
 {
-	return gadget_filter_by_mntns &&
-	       !bpf_map_lookup_elem(&gadget_mntns_filter_map, &mntns_id);
+	return gadget_filter_by_mntns && !bpf_map_lookup_elem(&gadget_mntns_filter_map, &mntns_id);
 }
 
 #endif

@@ -25,9 +25,9 @@ struct gadget_l3endpoint_t {
 
 struct gadget_l4endpoint_t {
 	union gadget_ip_addr_t addr_raw;
-	__u16 port; /* host byte order */
+	__u16 port;	 /* host byte order */
 	__u16 proto_raw; /* GADGET_L4PROTO_* */
-	__u8 version; /* 4 or 6 */
+	__u8 version;	 /* 4 or 6 */
 };
 
 typedef __u64 gadget_mntns_id;
