@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 namespace ig::cli {
@@ -28,7 +29,7 @@ std::vector<std::string> strip_name(const std::vector<std::string>& args, const 
     return args;
 }
 
-cxxopts::ParseResult parse(cxxopts::Options& opts, const std::vector<std::string>& args) {
+cxxopts::ParseResult parse_args(cxxopts::Options& opts, const std::vector<std::string>& args) {
     std::vector<std::string> copy = args;
     std::vector<char*> argv;
     std::string prog = "ig";
@@ -40,6 +41,22 @@ cxxopts::ParseResult parse(cxxopts::Options& opts, const std::vector<std::string
     } catch (const cxxopts::exceptions::exception& e) {
         throw RegistryError(e.what());
     }
+}
+
+// Parses a command's flags; nullopt once -h printed the help. Unknown flags are errors naming
+// the command (positionals pass through as unmatched arguments).
+std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& opts,
+                                                  const std::vector<std::string>& args,
+                                                  const std::string& command) {
+    auto parsed = parse_args(opts, args);
+    if (parsed.count("help")) {
+        std::cout << opts.help();
+        return std::nullopt;
+    }
+    for (const auto& u : parsed.unmatched())
+        if (u.starts_with("-"))
+            throw RegistryError("unknown flag '" + u + "' for " + command);
+    return parsed;
 }
 
 std::string one_positional(const cxxopts::ParseResult& parsed, const char* what) {
@@ -61,14 +78,10 @@ int run_image_push(const std::vector<std::string>& raw) {
     opts.add_options()("chunk-size",
                        "Upload blobs larger than this many bytes in chunks (0: monolithic)",
                        cxxopts::value<std::uint64_t>()->default_value("0"))("h,help", "Help");
-    auto parsed = parse(opts, args);
-    if (parsed.count("help")) {
-        std::cout << opts.help();
+    auto maybe_parsed = parse_command(opts, args, "ig image push");
+    if (!maybe_parsed)
         return 0;
-    }
-    for (const auto& u : parsed.unmatched())
-        if (u.starts_with("-"))
-            throw RegistryError("unknown flag '" + u + "' for ig image push");
+    const cxxopts::ParseResult& parsed = *maybe_parsed;
     auto ref = registry::Reference::parse(one_positional(parsed, "image reference"));
     RemoteFlags flags = read_remote_flags(parsed);
     flags.chunk_size = parsed["chunk-size"].as<std::uint64_t>();
@@ -90,14 +103,10 @@ int run_image_pull(const std::vector<std::string>& raw) {
     add_remote_flags(opts);
     add_trust_flags(opts);
     opts.add_options()("h,help", "Help");
-    auto parsed = parse(opts, args);
-    if (parsed.count("help")) {
-        std::cout << opts.help();
+    auto maybe_parsed = parse_command(opts, args, "ig image pull");
+    if (!maybe_parsed)
         return 0;
-    }
-    for (const auto& u : parsed.unmatched())
-        if (u.starts_with("-"))
-            throw RegistryError("unknown flag '" + u + "' for ig image pull");
+    const cxxopts::ParseResult& parsed = *maybe_parsed;
     const std::string typed = one_positional(parsed, "image reference");
     auto ref = registry::Reference::parse(typed);
     RemoteFlags flags = read_remote_flags(parsed);
@@ -150,14 +159,10 @@ int run_login_command(const std::vector<std::string>& args, bool logout) {
         cxxopts::value<std::string>()->default_value(""))(
         "password-stdin", "Read the password from standard input",
         cxxopts::value<bool>()->default_value("false"))("h,help", "Help");
-    auto parsed = parse(opts, args);
-    if (parsed.count("help")) {
-        std::cout << opts.help();
+    auto maybe_parsed = parse_command(opts, args, std::string("ig ") + name);
+    if (!maybe_parsed)
         return 0;
-    }
-    for (const auto& u : parsed.unmatched())
-        if (u.starts_with("-"))
-            throw RegistryError(std::string("unknown flag '") + u + "' for ig " + name);
+    const cxxopts::ParseResult& parsed = *maybe_parsed;
     std::string registry = remote::normalize_registry_key(one_positional(parsed, "registry"));
     if (registry.empty())
         throw RegistryError("empty registry name");
@@ -210,14 +215,10 @@ int run_image_sign(const std::vector<std::string>& raw) {
                        cxxopts::value<std::string>()->default_value(""))(
         "local-only", "Only store the signature locally; do not push it",
         cxxopts::value<bool>()->default_value("false"))("h,help", "Help");
-    auto parsed = parse(opts, args);
-    if (parsed.count("help")) {
-        std::cout << opts.help();
+    auto maybe_parsed = parse_command(opts, args, "ig image sign");
+    if (!maybe_parsed)
         return 0;
-    }
-    for (const auto& u : parsed.unmatched())
-        if (u.starts_with("-"))
-            throw RegistryError("unknown flag '" + u + "' for ig image sign");
+    const cxxopts::ParseResult& parsed = *maybe_parsed;
     auto ref = registry::Reference::parse(one_positional(parsed, "image reference"));
     const std::string key_path = parsed["key"].as<std::string>();
     if (key_path.empty())
