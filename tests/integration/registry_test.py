@@ -409,6 +409,69 @@ def case_hostile(env, mode):
     check(image_list() == before, "ig image list changed after ig run")
 
 
+def serve(env, mode, src_store, ref_name):
+    server = subprocess.Popen([sys.executable, HOSTILE, mode, src_store, ref_name,
+                               "hostile/trace_tcp"], stdout=subprocess.PIPE, text=True)
+    env.cleanups.append(lambda: (server.kill(), server.wait()))
+    return server, "127.0.0.1:%s" % server.stdout.readline().strip()
+
+
+def case_killed_mid_pull(env):
+    """SIGKILL while a blob is half downloaded: the store stays valid, the image is absent, and
+    a later pull and garbage collection leave a clean store."""
+    src_store = os.path.join(env.dir, "src-store")
+    os.environ["IG_STORE"] = src_store
+    build(TRACE_TCP_SRC, "served/trace_tcp:v1")
+    digest = digest_of("served/trace_tcp:v1")
+    ref_name = json.load(open(os.path.join(src_store, "index.json")))["manifests"][0][
+        "annotations"]["org.opencontainers.image.ref.name"]
+    os.environ["IG_STORE"] = env.store
+    build(OTHER_SRC, "local/tables:v1")
+    before = image_list()
+    blobs_before = store_blobs_verify(env.store)
+
+    _, addr = serve(env, "stall_blob", src_store, ref_name)
+    ref = addr + "/hostile/trace_tcp:latest"
+    pull = subprocess.Popen([IG, "image", "pull", ref, "--insecure-registries", addr,
+                             "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    tmp = os.path.join(env.store, ".tmp")
+
+    def partial_download():
+        """A temp file that stays, at the same size, for a while: the stalled blob, not one of
+        the small documents written and renamed on the way."""
+        def sizes():
+            try:
+                return {f: os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp)}
+            except FileNotFoundError:
+                return {}
+        first = sizes()
+        time.sleep(0.3)
+        return any(size > 0 and sizes().get(f) == size for f, size in first.items())
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and pull.poll() is None and not partial_download():
+        pass
+    if pull.poll() is not None or not partial_download():
+        pull.kill()
+        fail("no stalled partial download was seen in the store: %r" % (pull.communicate(),))
+    pull.kill()
+    pull.wait()
+
+    check(image_list() == before, "ig image list changed: %s vs %s" % (image_list(), before))
+    blobs = os.path.join(env.store, "blobs", "sha256")
+    for name in os.listdir(blobs):
+        with open(os.path.join(blobs, name), "rb") as f:
+            check(hashlib.sha256(f.read()).hexdigest() == name, "blob %s is corrupt" % name)
+    check(blobs_before <= set(os.listdir(blobs)), "blobs of the store disappeared")
+
+    # The same pull from a registry that answers completes, and GC clears the killed one's debris.
+    _, good = serve(env, "ok", src_store, ref_name)
+    ig("image", "pull", good + "/hostile/trace_tcp:latest", "--insecure-registries", good)
+    check(digest_of(good + "/hostile/trace_tcp:latest") == digest, "re-pull got another image")
+    ig("image", "remove", "local/tables:v1")
+    store_blobs_verify(env.store)  # also: no temp file left
+
+
 def case_hostile_ok(env):
     """The hostile server's correct mode: proves the failures above come from each breakage."""
     src_store = os.path.join(env.dir, "src-store")
