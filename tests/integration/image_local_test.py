@@ -336,6 +336,33 @@ def case_run_from_store(tmp):
     check(p.returncode != 0 and "not in the local store" in p.stderr, p.stderr)
 
 
+def case_multi_platform(tmp):
+    """--platform linux/amd64,linux/arm64: one index, one manifest per platform, each with its
+    own object compiled for that target; an unsupported platform is refused."""
+    vmlinux = os.environ["IG_VMLINUX_H"]
+    headers = os.path.join(tmp, "vmlinux")
+    for arch in ("amd64", "arm64"):
+        # This machine has only its own kernel's BTF; CO-RE relocates at load time, so the
+        # header only has to declare the types the gadget uses.
+        os.makedirs(os.path.join(headers, arch))
+        shutil.copy(vmlinux, os.path.join(headers, arch, "vmlinux.h"))
+    s = Store(os.path.join(tmp, "store"))
+    s.build(TRACE_TCP, REF, "--platform", "linux/amd64,linux/arm64", "--vmlinux-dir", headers)
+    info = json.loads(s.ig("image", "inspect", REF, "-o", "json").stdout)
+    platforms = sorted(m["descriptor"]["platform"]["architecture"] for m in info["manifests"])
+    check(platforms == ["amd64", "arm64"], "platforms %r" % platforms)
+    for m in info["manifests"]:
+        check(m["descriptor"]["platform"]["os"] == "linux", "os %r" % m["descriptor"])
+        check(m["manifest"]["artifactType"] == "application/vnd.gadget.v1+binary", "artifactType")
+        layer = m["layers"][0]
+        with open(os.path.join(s.root, "blobs", "sha256", layer["digest"][7:]), "rb") as f:
+            elf = f.read(20)
+        check(elf[:4] == b"\x7fELF" and int.from_bytes(elf[18:20], "little") == 247,
+              "the %s layer is not a BPF ELF object" % m["descriptor"]["platform"])
+    p = s.ig("image", "build", TRACE_TCP, "-t", REF, "--platform", "linux/s390x", ok=False)
+    check("linux/s390x" in one_line_error(p, "an unsupported platform"), p.stderr)
+
+
 def main():
     if len(sys.argv) != 2:
         fail(__doc__)
