@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <spawn.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <yaml-cpp/yaml.h>
 
@@ -46,6 +47,21 @@ void run_tool(const std::vector<std::string>& argv, const std::string& what) {
     if (WEXITSTATUS(status) != 0)
         throw RegistryError(what + ": " + argv[0] + " failed (exit status " +
                             std::to_string(WEXITSTATUS(status)) + ")");
+}
+
+// The compiler's own message is above ours; when the reason is a full disk, ours says it too.
+void run_tool_writing(const std::vector<std::string>& argv, const std::string& what,
+                      const fs::path& output_dir) {
+    try {
+        run_tool(argv, what);
+    } catch (const RegistryError& e) {
+        struct statvfs st {};
+        if (::statvfs(output_dir.c_str(), &st) == 0 &&
+            static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize < (1u << 20))
+            throw RegistryError(std::string(e.what()) + ": no space left in " +
+                                output_dir.string());
+        throw;
+    }
 }
 
 std::string bpf_target_arch(const std::string& arch) {
@@ -113,16 +129,16 @@ std::vector<std::uint8_t> compile_program(const CompileOptions& o) {
             s.pop_back();
         return s;
     };
-    run_tool({o.clang, "-target", "bpf", "-D__TARGET_ARCH_" + bpf_target_arch(o.architecture),
-              "-Wall", "-g", "-O2",
-              "-fdebug-prefix-map=" + strip_slash(src.parent_path()) + "=/gadget",
-              "-fdebug-prefix-map=" + strip_slash(sdk) + "=/ig/sdk",
-              "-fdebug-prefix-map=" + strip_slash(vml) + "=/ig/vmlinux", "-I" + vml.string(),
-              "-I" + sdk.string(), "-c", src.string(), "-o", out.string()},
-             what);
+    run_tool_writing(
+        {o.clang, "-target", "bpf", "-D__TARGET_ARCH_" + bpf_target_arch(o.architecture), "-Wall",
+         "-g", "-O2", "-fdebug-prefix-map=" + strip_slash(src.parent_path()) + "=/gadget",
+         "-fdebug-prefix-map=" + strip_slash(sdk) + "=/ig/sdk",
+         "-fdebug-prefix-map=" + strip_slash(vml) + "=/ig/vmlinux", "-I" + vml.string(),
+         "-I" + sdk.string(), "-c", src.string(), "-o", out.string()},
+        what, out.parent_path());
     // Like Inspektor Gadget's builder: DWARF is dropped, .BTF and .BTF.ext stay (CO-RE needs
     // them, and the runtime reads fields and params from BTF).
-    run_tool({o.llvm_strip, "-g", out.string()}, what);
+    run_tool_writing({o.llvm_strip, "-g", out.string()}, what, out.parent_path());
     std::string bytes = read_file_limited(out, kMaxSourceObjectBytes);
     return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
 }

@@ -254,6 +254,9 @@ def full_disk():
                 err = expect_refusal(p, what + " on a full disk", tools_may_print=what == "build")
                 check("No space left on device" in err,
                       "%s: nothing says the disk is full: %r" % (what, err))
+                # ig's own line (the last one, below any compiler output) must say it too.
+                check("no space left" in err.strip().splitlines()[-1].lower(),
+                      "%s: ig's error does not say the disk is full: %r" % (what, err))
                 check(store_is_valid(env["IG_STORE"]) == before, what + ": the index changed")
                 tmp_dir = os.path.join(env["IG_STORE"], ".tmp")
                 left = os.listdir(tmp_dir) if os.path.isdir(tmp_dir) else []
