@@ -409,6 +409,21 @@ def case_hostile(env, mode):
     check(image_list() == before, "ig image list changed after ig run")
 
 
+def served_image(env):
+    """trace_tcp built into a store of its own for the hostile server; the store under test
+    (IG_STORE afterwards) already holds another image. Returns (source store, its ref name,
+    the served digest)."""
+    src_store = os.path.join(env.dir, "src-store")
+    os.environ["IG_STORE"] = src_store
+    build(TRACE_TCP_SRC, "served/trace_tcp:v1")
+    digest = digest_of("served/trace_tcp:v1")
+    ref_name = json.load(open(os.path.join(src_store, "index.json")))["manifests"][0][
+        "annotations"]["org.opencontainers.image.ref.name"]
+    os.environ["IG_STORE"] = env.store
+    build(OTHER_SRC, "local/tables:v1")
+    return src_store, ref_name, digest
+
+
 def serve(env, mode, src_store, ref_name):
     server = subprocess.Popen([sys.executable, HOSTILE, mode, src_store, ref_name,
                                "hostile/trace_tcp"], stdout=subprocess.PIPE, text=True)
@@ -419,14 +434,7 @@ def serve(env, mode, src_store, ref_name):
 def case_killed_mid_pull(env):
     """SIGKILL while a blob is half downloaded: the store stays valid, the image is absent, and
     a later pull and garbage collection leave a clean store."""
-    src_store = os.path.join(env.dir, "src-store")
-    os.environ["IG_STORE"] = src_store
-    build(TRACE_TCP_SRC, "served/trace_tcp:v1")
-    digest = digest_of("served/trace_tcp:v1")
-    ref_name = json.load(open(os.path.join(src_store, "index.json")))["manifests"][0][
-        "annotations"]["org.opencontainers.image.ref.name"]
-    os.environ["IG_STORE"] = env.store
-    build(OTHER_SRC, "local/tables:v1")
+    src_store, ref_name, digest = served_image(env)
     before = image_list()
     blobs_before = store_blobs_verify(env.store)
 

@@ -149,23 +149,17 @@ class Handler(BaseHTTPRequestHandler):
             body = BLOBS[digest]
             if digest == VICTIM and MODE == "digest_mismatch":
                 body = bytes([body[0] ^ 0xff]) + body[1:]
-            if digest == VICTIM and MODE == "stall_blob" and not head:
-                # Half the body, then nothing: the client is killed while it waits.
+            if digest == VICTIM and MODE in ("stall_blob", "truncated") and not head:
+                # Half the body; then hang up (truncated) or stall so the client is killed
+                # while it waits (stall_blob).
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body[:len(body) // 2])
                 self.wfile.flush()
-                time.sleep(3600)
-                return
-            if digest == VICTIM and MODE == "truncated" and not head:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[:len(body) // 2])
-                self.wfile.flush()
+                if MODE == "stall_blob":
+                    time.sleep(3600)
                 self.close_connection = True
                 return
             self.send(200, body, "application/octet-stream", head=head)
