@@ -375,23 +375,12 @@ HOSTILE_CASES = {
 
 
 def case_hostile(env, mode):
-    # The image served, built into a store of its own.
-    src_store = os.path.join(env.dir, "src-store")
-    os.environ["IG_STORE"] = src_store
-    build(TRACE_TCP_SRC, "served/trace_tcp:v1")
     # The store under test already holds another image, which must survive untouched.
-    os.environ["IG_STORE"] = env.store
-    build(OTHER_SRC, "local/tables:v1")
+    src_store, ref_name, _ = served_image(env)
     before = image_list()
     blobs_before = store_blobs_verify(env.store)
 
-    ref_name = json.load(open(os.path.join(src_store, "index.json")))["manifests"][0][
-        "annotations"]["org.opencontainers.image.ref.name"]
-    server = subprocess.Popen([sys.executable, HOSTILE, mode, src_store, ref_name,
-                               "hostile/trace_tcp"], stdout=subprocess.PIPE, text=True)
-    env.cleanups.append(lambda: (server.kill(), server.wait()))
-    port = int(server.stdout.readline())
-    addr = "127.0.0.1:%d" % port
+    _, addr = serve(env, mode, src_store, ref_name)
     flags = ["--insecure-registries", addr, "--timeout", "2"]
     ref = addr + "/hostile/trace_tcp:latest"
     t = time.monotonic()
@@ -482,17 +471,8 @@ def case_killed_mid_pull(env):
 
 def case_hostile_ok(env):
     """The hostile server's correct mode: proves the failures above come from each breakage."""
-    src_store = os.path.join(env.dir, "src-store")
-    os.environ["IG_STORE"] = src_store
-    build(TRACE_TCP_SRC, "served/trace_tcp:v1")
-    digest = digest_of("served/trace_tcp:v1")
-    ref_name = json.load(open(os.path.join(src_store, "index.json")))["manifests"][0][
-        "annotations"]["org.opencontainers.image.ref.name"]
-    os.environ["IG_STORE"] = env.store
-    server = subprocess.Popen([sys.executable, HOSTILE, "ok", src_store, ref_name,
-                               "hostile/trace_tcp"], stdout=subprocess.PIPE, text=True)
-    env.cleanups.append(lambda: (server.kill(), server.wait()))
-    addr = "127.0.0.1:%s" % server.stdout.readline().strip()
+    src_store, ref_name, digest = served_image(env)
+    _, addr = serve(env, "ok", src_store, ref_name)
     ig("image", "pull", addr + "/hostile/trace_tcp:latest", "--insecure-registries", addr)
     check(digest_of(addr + "/hostile/trace_tcp:latest") == digest, "ok mode served another image")
 
