@@ -7,6 +7,7 @@ target_sources(ig_operators PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/engine_api.cpp
   ${CMAKE_CURRENT_LIST_DIR}/registry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/proc_info.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/conmon.cpp
   ${CMAKE_CURRENT_LIST_DIR}/discovery.cpp
   ${CMAKE_CURRENT_LIST_DIR}/containers_operator.cpp)
 find_package(Threads REQUIRED)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "operators/containers/discovery.h"
 
+#include "operators/containers/conmon.h"
 #include "operators/containers/k8s_metadata.h"
 #include "operators/containers/proc_info.h"
 #include "runtime/error.h"
@@ -92,7 +93,6 @@ struct ContainerManager::Watcher {
     std::map<std::string, int> dir_watches;                     // path -> wd
     std::map<std::uint64_t, std::pair<Fd, std::string>> pidfds; // key -> (pidfd, container id)
     std::uint64_t next_pidfd_key = kPidfdBase;
-    std::vector<std::string> deferred; // ids whose engine lookup waits until the hold ends
 
     void watch_dir(const std::string& path, std::uint32_t mask) {
         if (!inotify || dir_watches.count(path))
@@ -185,10 +185,15 @@ void ContainerManager::register_state(const StateRoot& root, const std::string& 
     c.netns_id = proc->netns_id;
     c.cgroup_path = proc->cgroup_path;
     c.cgroup_id = proc->cgroup_id;
+    if (c.runtime == "podman") {
+        // podman's name is on its conmon's command line, ready before the container runs.
+        if (auto name = podman_name_from_conmon(c.pid, c.id))
+            c.name = *name;
+    }
     if (c.runtime == "podman" && from_watcher && watcher_) {
-        // podman's API locks the container that podman itself holds while it is started (and
-        // the start is what fanotify holds): ask once the hold is over.
-        watcher_->deferred.push_back(c.id);
+        // podman's API waits for the container's lock, which podman holds from create to the
+        // end of the start that fanotify holds: ask on the lookup thread, never here.
+        queue_engine_lookup(c.id);
     } else {
         fill_from_engine(c);
     }
@@ -373,29 +378,55 @@ void ContainerManager::start_watching() {
                 stats_.held_execs += held.size();
                 stats_.hold_ns_total += now_ns() - t0;
             }
-            if (!w.deferred.empty()) {
-                std::lock_guard lock(scan_mutex_);
-                for (const auto& id : std::exchange(w.deferred, {})) {
-                    auto p = registry_.by_id(id);
-                    if (!p)
-                        continue;
-                    Container c = *p;
-                    fill_from_engine(c);
-                    registry_.put(c);
-                    try {
-                        if (added_)
-                            added_(c);
-                    } catch (const std::exception& e) {
-                        warn(e.what());
-                    }
-                }
-            }
         }
     });
+    lookup_thread_ = std::thread([this] { run_engine_lookups(); });
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
+void ContainerManager::queue_engine_lookup(const std::string& id) {
+    std::lock_guard lock(lookup_mutex_);
+    lookups_.push_back(id);
+    lookup_cv_.notify_one();
+}
+
+void ContainerManager::run_engine_lookups() {
+    std::unique_lock lock(lookup_mutex_);
+    while (true) {
+        lookup_cv_.wait(lock, [this] { return stop_lookups_ || !lookups_.empty(); });
+        if (stop_lookups_)
+            return;
+        std::string id = std::move(lookups_.front());
+        lookups_.pop_front();
+        lock.unlock();
+        if (auto p = registry_.by_id(id)) {
+            Container c = *p;
+            fill_from_engine(c); // blocks until the engine answers or times out
+            std::lock_guard scan_lock(scan_mutex_);
+            // Still the same container (it may have exited while the engine was asked).
+            if (auto now = registry_.by_id(id); now && now->pid == c.pid) {
+                registry_.put(c);
+                try {
+                    if (added_)
+                        added_(c);
+                } catch (const std::exception& e) {
+                    warn(e.what());
+                }
+            }
+        }
+        lock.lock();
+    }
+}
+
 void ContainerManager::stop() noexcept {
+    if (lookup_thread_.joinable()) {
+        {
+            std::lock_guard lock(lookup_mutex_);
+            stop_lookups_ = true;
+        }
+        lookup_cv_.notify_one();
+        lookup_thread_.join(); // at most one engine timeout
+    }
     if (thread_.joinable()) {
         std::uint64_t one = 1;
         if (write(watcher_->stop.get(), &one, sizeof one) != sizeof one)
@@ -405,6 +436,8 @@ void ContainerManager::stop() noexcept {
     // Closing the fanotify fd lets any exec still held go on.
     watcher_.reset();
     fanotify_active_ = false;
+    stop_lookups_ = false;
+    lookups_.clear();
 }
 
 } // namespace ig::containers

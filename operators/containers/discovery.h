@@ -9,7 +9,9 @@
 // `runc create` then `runc start`, so the start is held until the created container is
 // registered: its first instruction already runs under the filter. A one-shot `runc run`
 // creates and starts in one process; it is seen through inotify on the state roots, a few
-// milliseconds after it starts. Exits are seen through a pidfd per container.
+// milliseconds after it starts. Exits are seen through a pidfd per container. podman's API
+// answers only after podman's own start, so podman containers get their name from conmon at once
+// and their image and labels from a lookup thread of their own.
 #pragma once
 
 #include "operators/containers/engine_api.h"
@@ -17,6 +19,8 @@
 #include "operators/containers/state_file.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -54,7 +58,8 @@ public:
     const DiscoveryStats& stats() const { return stats_; }
 
     // Called for every container registered or updated (added) and every one that exited
-    // (removed): from scan() on the caller's thread, later from the watcher thread. They may
+    // (removed): from scan() on the caller's thread, later from the watcher and lookup threads
+    // (one at a time). They may
     // throw ig::Error; the watcher reports it on stderr and goes on.
     void set_callbacks(Callback added, Callback removed);
 
@@ -72,6 +77,8 @@ private:
     void scan_locked(bool from_watcher);
     void register_state(const StateRoot& root, const std::string& id, bool from_watcher);
     void fill_from_engine(Container& c);
+    void queue_engine_lookup(const std::string& id);
+    void run_engine_lookups();
     void container_exited(const std::string& id);
 
     DiscoveryOptions options_;
@@ -84,6 +91,11 @@ private:
     EngineClient podman_;
     std::unique_ptr<Watcher> watcher_;
     std::thread thread_;
+    std::mutex lookup_mutex_;
+    std::condition_variable lookup_cv_;
+    std::deque<std::string> lookups_; // container ids whose engine lookup is pending
+    bool stop_lookups_ = false;
+    std::thread lookup_thread_;
     bool fanotify_active_ = false;
 };
 

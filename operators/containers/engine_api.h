@@ -35,8 +35,8 @@ public:
     const std::string& socket_path() const { return socket_; }
     bool socket_exists() const;
     // The container with this full id, std::nullopt if the engine does not know it or does not
-    // answer within the timeout. Never blocks on the container's own lock: list queries read
-    // the engines' lock-free views, which matters while a start is held (see discovery.cpp).
+    // answer within the timeout. podman answers only when it does not hold the container's
+    // lock, which it does during a start (see discovery.h).
     std::optional<EngineContainer> find(const std::string& id, long timeout_ms);
     // Every container the engine knows (running ones), or empty if it does not answer.
     std::vector<EngineContainer> list(long timeout_ms);

@@ -15,14 +15,14 @@ std::uint64_t inode_of(const std::string& path) {
 
 } // namespace
 
-std::optional<std::uint64_t> parse_stat_start_ticks(const std::string& stat_line) {
+std::optional<std::uint64_t> parse_stat_field(const std::string& stat_line, int n) {
     auto paren = stat_line.rfind(')');
-    if (paren == std::string::npos)
+    if (paren == std::string::npos || n < 3)
         return std::nullopt;
     std::istringstream in(stat_line.substr(paren + 1));
     std::string field;
-    // After the comm: field 3 (state) .. field 22 (starttime).
-    for (int i = 3; i <= 22; ++i)
+    // After the comm: field 3 (state) .. field n.
+    for (int i = 3; i <= n; ++i)
         if (!(in >> field))
             return std::nullopt;
     try {
@@ -30,6 +30,10 @@ std::optional<std::uint64_t> parse_stat_start_ticks(const std::string& stat_line
     } catch (const std::exception&) {
         return std::nullopt;
     }
+}
+
+std::optional<std::uint64_t> parse_stat_start_ticks(const std::string& stat_line) {
+    return parse_stat_field(stat_line, 22);
 }
 
 std::optional<ProcInfo> read_proc_info(std::uint32_t pid, const std::string& proc_root) {

@@ -19,7 +19,11 @@ struct ProcInfo {
 // std::nullopt if the process is gone (or /proc cannot be read for it).
 std::optional<ProcInfo> read_proc_info(std::uint32_t pid, const std::string& proc_root = "/proc");
 
-// Field 22 of /proc/PID/stat; the command name in field 2 may hold spaces and parentheses.
+// Numeric field `n` (>= 3) of /proc/PID/stat; the command name in field 2 may hold spaces and
+// parentheses.
+std::optional<std::uint64_t> parse_stat_field(const std::string& stat_line, int n);
+
+// Field 22 (starttime).
 std::optional<std::uint64_t> parse_stat_start_ticks(const std::string& stat_line);
 
 // The mount namespace of this process: the host's for ig (PID 1's may be unreadable here).

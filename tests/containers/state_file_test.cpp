@@ -92,6 +92,7 @@ TEST(ProcInfo, StartTimeSurvivesParenthesesInTheCommand) {
     std::string line = "42 (a) b (c)) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
                        "987654 1000 100 0";
     EXPECT_EQ(parse_stat_start_ticks(line), 987654u);
+    EXPECT_EQ(parse_stat_field(line, 4), 1u); // ppid
     EXPECT_FALSE(parse_stat_start_ticks("42 (x) S 1 2"));
     EXPECT_FALSE(parse_stat_start_ticks("garbage"));
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Containers end to end: real runc, Docker and containerd (+CRI) containers connect to a server
+"""Containers end to end: real runc, Docker, containerd (+CRI) and podman containers connect to a server
 on the host's loopback (they share the host network namespace); ig must filter them in the
 kernel by name, label every event with its container, and see a container whose very first
 action is a connect.
@@ -97,6 +97,8 @@ class Env:
                 self.rt = runtimes.Runc(self.ws)
             elif kind == "docker":
                 self.rt = runtimes.Dockerd(self.ws)
+            elif kind == "podman":
+                self.rt = runtimes.Podman(self.ws)
             else:
                 self.rt = self.containerd = runtimes.Containerd(self.ws)
         except runtimes.Unavailable as e:
@@ -143,6 +145,9 @@ def case_filter(kind):
             check(e["proc"]["comm"] == "wget" and e["proc"]["parent"]["pid"] == web,
                   "event not from web's wget (init pid %d): %r" % (web, e["proc"]))
             check(e["runtime"]["containerId"], "no container id: %r" % e)
+            if kind in ("docker", "podman"):  # the image comes from the engine's API
+                check(runtimes.IMAGE in e["runtime"]["containerImageName"],
+                      "image %r" % e["runtime"])
         check(any(e["type"] == "connect" and e["dst"]["port"] == env.server.port
                   for e in events), "no connect of web to the server")
         # Exclusion: everything in containers but web.
@@ -170,7 +175,7 @@ def case_start_race(kind):
         t = time.time()
         if kind == "runc":
             pid = env.rt.start("race", env.server.once_cmd())  # runc create + runc start
-        elif kind == "docker":
+        elif kind in ("docker", "podman"):
             env.rt.start("race", env.server.once_cmd(), detach=False)
             pid = None
         else:
@@ -311,9 +316,11 @@ CASES = {
     "runc_filter": lambda: case_filter("runc"),
     "docker_filter": lambda: case_filter("docker"),
     "containerd_filter": lambda: case_filter("containerd"),
+    "podman_filter": lambda: case_filter("podman"),
     "runc_start_race": lambda: case_start_race("runc"),
     "docker_start_race": lambda: case_start_race("docker"),
     "containerd_start_race": lambda: case_start_race("containerd"),
+    "podman_start_race": lambda: case_start_race("podman"),
     "runc_run_oneshot": case_runc_run_oneshot,
     "docker_seed_scenario": case_docker_seed_scenario,
     "cri_pod": case_cri_pod,

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Real container runtimes for tests: runc bundles, dockerd, containerd (+CRI), all offline.
+"""Real container runtimes for tests: runc bundles, dockerd, containerd (+CRI), rootful podman
+(+ its API service), all offline.
 
 Daemons are started here in the background with their state under a temporary directory and
 stopped (by pid) with everything they left behind. The commands follow
@@ -20,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 IMAGE = "probe/busybox:1"
 DOCKER_SOCK = "/run/docker.sock"
 CONTAINERD_SOCK = "/run/containerd/containerd.sock"
+PODMAN_SOCK = "/run/podman/podman.sock"
 
 
 class Unavailable(Exception):
@@ -197,6 +199,88 @@ class Dockerd:
         for m in _mounts_under(self.root) + _mounts_under("/run/docker"):
             subprocess.run(["umount", "-l", m], capture_output=True)
         shutil.rmtree("/run/docker", ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Podman:
+    """Rootful podman with its state under the workspace, run by runc (crun refuses this
+    machine's hybrid cgroups) with the lower ulimits conmon can grant, and its API service on
+    the default socket, where ig looks for names, images and labels."""
+    runtime = "podman"
+
+    def __init__(self, ws):
+        if not shutil.which("podman") or not shutil.which("runc"):
+            raise Unavailable("podman (or runc) is not installed")
+        if os.path.exists(PODMAN_SOCK) and _unix_ping(PODMAN_SOCK):
+            raise Unavailable("a podman service already runs on " + PODMAN_SOCK)
+        self.ws = ws
+        self.root = os.path.join(ws.dir, "podman")
+        conf = os.path.join(ws.dir, "containers.conf")
+        with open(conf, "w") as f:
+            f.write("""[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+""")
+        self.env = dict(os.environ, CONTAINERS_CONF=conf)
+        self.base = ["podman", "--root", self.root + "/root", "--runroot", self.root + "/run",
+                     "--tmpdir", self.root + "/tmp"]
+        self.log = open(os.path.join(ws.dir, "podman-service.log"), "w")
+        os.makedirs(os.path.dirname(PODMAN_SOCK), exist_ok=True)
+        self.proc = subprocess.Popen(self.base + ["system", "service", "--time=0",
+                                                  "unix://" + PODMAN_SOCK],
+                                     stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT, env=self.env,
+                                     start_new_session=True)
+        self.ids = []
+        try:
+            _wait(lambda: self.proc.poll() is None and _unix_ping(PODMAN_SOCK), 30,
+                  "podman system service")
+            self.podman("load", "-i", ws.image_tar)
+        except Exception:
+            self.stop()
+            raise
+
+    def podman(self, *args, timeout=60, check=True):
+        p = subprocess.run(self.base + list(args), stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=timeout, env=self.env)
+        if check and p.returncode != 0:
+            raise RuntimeError("podman %s failed (%d): %s" % (" ".join(args), p.returncode,
+                                                             p.stderr.strip()[-500:]))
+        return p.stdout
+
+    def start(self, name, args, labels=None, detach=True):
+        flags = ["--name", name, "--network", "host"]
+        for k, v in (labels or {}).items():
+            flags += ["--label", "%s=%s" % (k, v)]
+        self.ids.append(name)
+        if detach:
+            cid = self.podman("run", "-d", *flags, IMAGE, *args).strip()
+            return int(self.podman("inspect", "-f", "{{.State.Pid}}", cid).strip())
+        self.podman("run", *flags, IMAGE, *args)
+        return 0
+
+    def remove(self, name):
+        self.podman("rm", "-f", "-t", "0", name, check=False)
+
+    def stop(self):
+        for i in self.ids:
+            self.remove(i)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        # Storage mounts (overlay, shm) can outlive podman; the root goes with the workspace.
+        for m in _mounts_under(self.root):
+            subprocess.run(["umount", "-l", m], capture_output=True)
+        if os.path.exists(PODMAN_SOCK):
+            os.unlink(PODMAN_SOCK)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
