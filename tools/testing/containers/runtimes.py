@@ -187,17 +187,9 @@ class Dockerd:
                 self.remove(cid)
         except Exception:
             pass  # the daemon is going away anyway; its containers die with it below
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+        _stop_daemon(self.proc, self.log)
         subprocess.run(["umount", "/run/docker/netns/default"], capture_output=True)
-        for m in _mounts_under(self.root) + _mounts_under("/run/docker"):
-            subprocess.run(["umount", "-l", m], capture_output=True)
+        _unmount_under(self.root, "/run/docker")
         shutil.rmtree("/run/docker", ignore_errors=True)
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -268,30 +260,36 @@ events_logger = "file"
     def stop(self):
         for i in self.ids:
             self.remove(i)
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+        _stop_daemon(self.proc, self.log)
         # Storage mounts (overlay, shm) can outlive podman; the root goes with the workspace.
-        for m in _mounts_under(self.root):
-            subprocess.run(["umount", "-l", m], capture_output=True)
+        _unmount_under(self.root)
         if os.path.exists(PODMAN_SOCK):
             os.unlink(PODMAN_SOCK)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _mounts_under(prefix):
-    out = []
+def _stop_daemon(proc, log):
+    """SIGTERM, then SIGKILL after 20 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    log.close()
+
+
+def _unmount_under(*prefixes):
+    """Lazily unmounts every mount below the prefixes, deepest first."""
+    mounts = []
     with open("/proc/self/mounts") as f:
         for line in f:
             mp = line.split()[1]
-            if mp.startswith(prefix + "/"):
-                out.append(mp)
-    return sorted(out, reverse=True)
+            if any(mp.startswith(p + "/") for p in prefixes):
+                mounts.append(mp)
+    for m in sorted(mounts, reverse=True):
+        subprocess.run(["umount", "-l", m], capture_output=True)
 
 
 class Containerd:
@@ -378,15 +376,7 @@ state = "/run/containerd"
                  CONTAINERD_SOCK, sid, check=False, timeout=120)
         for i in self.ids:
             self.remove(i)
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        for m in _mounts_under(self.root) + _mounts_under("/run/containerd"):
-            subprocess.run(["umount", "-l", m], capture_output=True)
+        _stop_daemon(self.proc, self.log)
+        _unmount_under(self.root, "/run/containerd")
         shutil.rmtree("/run/containerd", ignore_errors=True)
         shutil.rmtree(self.root, ignore_errors=True)
