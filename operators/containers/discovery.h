@@ -59,8 +59,7 @@ public:
 
     // Called for every container registered or updated (added) and every one that exited
     // (removed): from scan() on the caller's thread, later from the watcher and lookup threads
-    // (one at a time). They may
-    // throw ig::Error; the watcher reports it on stderr and goes on.
+    // (one at a time). They may throw ig::Error; the thread reports it on stderr and goes on.
     void set_callbacks(Callback added, Callback removed);
 
     // Reads the state roots now and registers what runs.

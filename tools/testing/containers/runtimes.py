@@ -50,9 +50,9 @@ def _unix_ping(path):
         s.close()
 
 
-def _run(*cmd, timeout=60, check=True):
+def _run(*cmd, timeout=60, check=True, env=None):
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                       timeout=timeout)
+                       timeout=timeout, env=env)
     if check and p.returncode != 0:
         raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode,
                                                    p.stderr.strip()[-500:]))
@@ -133,7 +133,31 @@ class Runc:
             self.remove(i)
 
 
-class Dockerd:
+class _DockerCliEngine:
+    """What Docker and podman share: a CLI taking `docker run`'s flags. Subclasses define
+    cli(*args, timeout=60, check=True)."""
+
+    def start(self, name, args, labels=None, detach=True):
+        """Starts container `name` on the host network; returns its init pid (0 when not
+        detached: the call returns once the container has exited)."""
+        flags = ["--name", name, "--network", "host"]
+        for k, v in (labels or {}).items():
+            flags += ["--label", "%s=%s" % (k, v)]
+        if detach:
+            cid = self.cli("run", "-d", *flags, IMAGE, *args).strip()
+            return int(self.cli("inspect", "-f", "{{.State.Pid}}", cid).strip())
+        self.cli("run", *flags, IMAGE, *args)
+        return 0
+
+    def remove_all(self):
+        try:
+            for cid in self.cli("ps", "-aq", check=False, timeout=20).split():
+                self.remove(cid)
+        except Exception:
+            pass  # the daemon is going away anyway; its containers die with it
+
+
+class Dockerd(_DockerCliEngine):
     """dockerd with its own data root, no iptables and no bridge; images from the image tar."""
     runtime = "docker"
 
@@ -154,7 +178,7 @@ class Dockerd:
         try:
             _wait(lambda: self.proc.poll() is None and os.path.exists(DOCKER_SOCK) and
                   self._docker_ok(), 30, "dockerd")
-            self.docker("load", "-i", ws.image_tar)
+            self.cli("load", "-i", ws.image_tar)
         except Exception:
             self.stop()
             raise
@@ -163,30 +187,15 @@ class Dockerd:
         return subprocess.run(["docker", "-H", "unix://" + DOCKER_SOCK, "version"],
                               capture_output=True).returncode == 0
 
-    def docker(self, *args, timeout=60):
-        return _run("docker", "-H", "unix://" + DOCKER_SOCK, *args, timeout=timeout)
-
-    def start(self, name, args, labels=None, detach=True):
-        flags = ["--name", name, "--network", "host"]
-        for k, v in (labels or {}).items():
-            flags += ["--label", "%s=%s" % (k, v)]
-        if detach:
-            cid = self.docker("run", "-d", *flags, IMAGE, *args).strip()
-            return int(self.docker("inspect", "-f", "{{.State.Pid}}", cid).strip())
-        self.docker("run", *flags, IMAGE, *args)
-        return 0
+    def cli(self, *args, timeout=60, check=True):
+        return _run("docker", "-H", "unix://" + DOCKER_SOCK, *args, timeout=timeout,
+                    check=check)
 
     def remove(self, name):
-        _run("docker", "-H", "unix://" + DOCKER_SOCK, "rm", "-f", name, check=False)
+        self.cli("rm", "-f", name, check=False)
 
     def stop(self):
-        try:
-            out = _run("docker", "-H", "unix://" + DOCKER_SOCK, "ps", "-aq", check=False,
-                       timeout=20)
-            for cid in out.split():
-                self.remove(cid)
-        except Exception:
-            pass  # the daemon is going away anyway; its containers die with it below
+        self.remove_all()
         _stop_daemon(self.proc, self.log)
         subprocess.run(["umount", "/run/docker/netns/default"], capture_output=True)
         _unmount_under(self.root, "/run/docker")
@@ -194,7 +203,7 @@ class Dockerd:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class Podman:
+class Podman(_DockerCliEngine):
     """Rootful podman with its state under the workspace, run by runc (crun refuses this
     machine's hybrid cgroups) with the lower ulimits conmon can grant, and its API service on
     the default socket, where ig looks for names, images and labels."""
@@ -226,40 +235,22 @@ events_logger = "file"
                                      stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=subprocess.STDOUT, env=self.env,
                                      start_new_session=True)
-        self.ids = []
         try:
             _wait(lambda: self.proc.poll() is None and _unix_ping(PODMAN_SOCK), 30,
                   "podman system service")
-            self.podman("load", "-i", ws.image_tar)
+            self.cli("load", "-i", ws.image_tar)
         except Exception:
             self.stop()
             raise
 
-    def podman(self, *args, timeout=60, check=True):
-        p = subprocess.run(self.base + list(args), stdin=subprocess.DEVNULL,
-                           capture_output=True, text=True, timeout=timeout, env=self.env)
-        if check and p.returncode != 0:
-            raise RuntimeError("podman %s failed (%d): %s" % (" ".join(args), p.returncode,
-                                                             p.stderr.strip()[-500:]))
-        return p.stdout
-
-    def start(self, name, args, labels=None, detach=True):
-        flags = ["--name", name, "--network", "host"]
-        for k, v in (labels or {}).items():
-            flags += ["--label", "%s=%s" % (k, v)]
-        self.ids.append(name)
-        if detach:
-            cid = self.podman("run", "-d", *flags, IMAGE, *args).strip()
-            return int(self.podman("inspect", "-f", "{{.State.Pid}}", cid).strip())
-        self.podman("run", *flags, IMAGE, *args)
-        return 0
+    def cli(self, *args, timeout=60, check=True):
+        return _run(*self.base, *args, timeout=timeout, check=check, env=self.env)
 
     def remove(self, name):
-        self.podman("rm", "-f", "-t", "0", name, check=False)
+        self.cli("rm", "-f", "-t", "0", name, check=False)
 
     def stop(self):
-        for i in self.ids:
-            self.remove(i)
+        self.remove_all()  # podman needs no service for this
         _stop_daemon(self.proc, self.log)
         # Storage mounts (overlay, shm) can outlive podman; the root goes with the workspace.
         _unmount_under(self.root)
